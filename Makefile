@@ -1,0 +1,45 @@
+# Two commands on a fresh machine with Python 3.11: `make demo` and `make test`.
+# Each creates the virtual environment itself (.venv) and reinstalls when pyproject.toml changes.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+EXTRAS ?= dev,tf-cpu
+PYTEST_ARGS ?=
+
+.PHONY: venv demo test test-fast lint schema bench clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
+	touch $(STAMP)
+
+demo: venv
+	$(BIN)/kerasspec check examples/*.yaml examples/*.json
+	$(BIN)/kerasspec summary examples/keras_io_mnist_convnet.yaml
+	$(BIN)/kerasspec train examples/keras_io_mnist_convnet.yaml --epochs 2 --seed 1 --run-dir runs/demo
+	@echo "demo run directory: runs/demo"; ls -l runs/demo
+
+test: venv
+	$(BIN)/ruff check kerasspec tests benchmarks scripts
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The lint-path tests only (seconds): no Keras builds or training.
+test-fast: venv
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check kerasspec tests benchmarks scripts
+
+schema: venv
+	$(BIN)/kerasspec schema > spec_schema/kerasspec.schema.json
+
+bench: venv
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,51 @@
+"""kerasspec: declarative Keras Sequential models, linted and analysed without TensorFlow.
+
+The lint path (``load_spec``, ``check``, ``summarize``) imports no TensorFlow;
+``build_model`` and ``train`` import Keras when they are called.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .api import Options, check, load_spec, summarize
+from .diagnostics import RULES, Diagnostic, Severity, SpecError
+from .semantics import Budget
+from .spec import Spec
+from .summary import Summary
+
+if TYPE_CHECKING:
+    from .build import build_model
+    from .training import train
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "RULES",
+    "Budget",
+    "Diagnostic",
+    "Options",
+    "Severity",
+    "Spec",
+    "SpecError",
+    "Summary",
+    "__version__",
+    "build_model",
+    "check",
+    "load_spec",
+    "summarize",
+    "train",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # Keras is imported only when these are first used, so `import kerasspec` stays light.
+    if name == "build_model":
+        from .build import build_model
+
+        return build_model
+    if name == "train":
+        from .training import train
+
+        return train
+    raise AttributeError(f"module 'kerasspec' has no attribute {name!r}")

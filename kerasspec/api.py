@@ -1,0 +1,126 @@
+"""The library calls: the pipeline load -> validate -> analyse, and its entry points.
+
+Nothing here imports TensorFlow. ``build_model`` and ``train`` live in
+``kerasspec.build`` and ``kerasspec.train`` and import Keras when called.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from . import loader
+from .analysis import ShapeAnalysis, analyse_shapes
+from .diagnostics import Diagnostic, SpecError, has_errors, parse_pointer, sort_key
+from .loader import Document, Limits
+from .semantics import Budget, check_semantics
+from .spec import Data, Spec
+from .summary import Summary
+from .validate import validate
+
+Source = str | os.PathLike[str] | bytes | dict[str, Any] | Document
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Settings of a check. ``data`` stands in for a spec without its own ``data`` section."""
+
+    budget: Budget = Budget()
+    limits: Limits = Limits()
+    data: Data | None = None
+
+
+@dataclass
+class Result:
+    """Everything the pipeline learnt about one source."""
+
+    document: Document
+    spec: Spec | None = None
+    shapes: ShapeAnalysis | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.spec is not None and not has_errors(self.diagnostics)
+
+
+def read(source: Source, *, limits: Limits = Limits()) -> Document:
+    """Load a path, YAML/JSON text, bytes or a dict. Raises OSError for a file that cannot be read."""
+    if isinstance(source, Document):
+        return source
+    if isinstance(source, dict):
+        return loader.from_object(source)
+    if isinstance(source, bytes):
+        return loader.load_text(source, limits=limits)
+    if isinstance(source, os.PathLike):
+        return loader.load_path(source, limits=limits)
+    if isinstance(source, str):
+        if _looks_like_path(source):
+            return loader.load_path(source, limits=limits)
+        return loader.load_text(source, limits=limits)
+    raise TypeError(f"a spec source is a path, text, bytes or a dict, not {type(source).__name__}")
+
+
+def _looks_like_path(text: str) -> bool:
+    if "\n" in text or not text.strip():
+        return False
+    return text.endswith((".yaml", ".yml", ".json")) or Path(text).is_file()
+
+
+def run(source: Source, options: Options = Options()) -> Result:
+    """Load, validate and analyse; collect every diagnostic with its position."""
+    doc = read(source, limits=options.limits)
+    result = Result(doc, diagnostics=list(doc.diagnostics))
+    if doc.data is None and has_errors(doc.diagnostics):
+        return result
+    validated = validate(doc)
+    result.diagnostics += validated.diagnostics
+    spec = validated.spec
+    if spec is None:
+        return result
+    result.spec = spec if validated.valid else None
+    found: list[Diagnostic] = []
+    if validated.layers_valid:
+        result.shapes = analyse_shapes(spec)
+        found += result.shapes.diagnostics
+        if not validated.compile_valid:
+            spec = spec.model_copy(update={"compile": None})
+        found += check_semantics(spec, result.shapes, data=options.data or spec.data, budget=options.budget)
+    result.diagnostics += [_locate(d, doc) for d in found]
+    result.diagnostics.sort(key=sort_key)
+    return result
+
+
+def _locate(d: Diagnostic, doc: Document) -> Diagnostic:
+    pos = doc.position(parse_pointer(d.path))
+    return replace(
+        d,
+        line=pos.line if pos else d.line,
+        column=pos.column if pos else d.column,
+        file=doc.file,
+    )
+
+
+def check(source: Source, options: Options = Options()) -> list[Diagnostic]:
+    """Every problem in a spec, errors and warnings. Never raises for a bad spec."""
+    return run(source, options).diagnostics
+
+
+def load_spec(source: Source, options: Options = Options()) -> Spec:
+    """A validated, analysed spec; raises :class:`SpecError` listing every error."""
+    result = run(source, options)
+    if not result.ok:
+        raise SpecError(result.diagnostics)
+    assert result.spec is not None
+    return result.spec
+
+
+def summarize(source: Source, options: Options = Options()) -> Summary:
+    """The static summary (layer names, output shapes, parameter counts); SpecError if the spec has errors."""
+    result = run(source, options)
+    # Training-semantics findings do not make the layer table wrong; only invalid layers do.
+    if result.spec is None or result.shapes is None or not result.shapes.complete:
+        raise SpecError(result.diagnostics)
+    return Summary.from_analysis(result.shapes, result.spec.name)

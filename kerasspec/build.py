@@ -1,0 +1,148 @@
+"""Lowering: a checked spec -> a compiled ``keras.Sequential``.
+
+Every layer, optimizer, loss and metric is made by calling its Keras class
+directly with the validated fields: the classes come from the allow-lists
+below, never from Keras deserialization of user text, and there are no Lambda
+layers. A spec that ``check`` rejects is never compiled.
+
+Keras is imported when these functions run, never at module import.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import spec as S
+from .api import Options, Source, run
+from .diagnostics import SpecError
+from .files import atomic_path
+
+if TYPE_CHECKING:
+    import keras
+
+#: spec class -> the Keras layer class it becomes. Input is handled by Sequential itself.
+KERAS_LAYERS: dict[type[S.Layer], str] = {
+    S.Input: "InputLayer",
+    S.Dense: "Dense",
+    S.Conv2D: "Conv2D",
+    S.Conv1D: "Conv1D",
+    S.Conv2DTranspose: "Conv2DTranspose",
+    S.SeparableConv2D: "SeparableConv2D",
+    S.DepthwiseConv2D: "DepthwiseConv2D",
+    S.MaxPooling2D: "MaxPooling2D",
+    S.AveragePooling2D: "AveragePooling2D",
+    S.MaxPooling1D: "MaxPooling1D",
+    S.AveragePooling1D: "AveragePooling1D",
+    S.GlobalAveragePooling2D: "GlobalAveragePooling2D",
+    S.GlobalMaxPooling2D: "GlobalMaxPooling2D",
+    S.GlobalAveragePooling1D: "GlobalAveragePooling1D",
+    S.GlobalMaxPooling1D: "GlobalMaxPooling1D",
+    S.Flatten: "Flatten",
+    S.Dropout: "Dropout",
+    S.SpatialDropout2D: "SpatialDropout2D",
+    S.Activation_: "Activation",
+    S.BatchNormalization: "BatchNormalization",
+    S.LayerNormalization: "LayerNormalization",
+    S.Reshape: "Reshape",
+    S.Rescaling: "Rescaling",
+    S.ZeroPadding2D: "ZeroPadding2D",
+    S.Cropping2D: "Cropping2D",
+    S.UpSampling2D: "UpSampling2D",
+}
+
+OPTIMIZER_CLASSES: dict[str, str] = {
+    "sgd": "SGD", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "adadelta": "Adadelta",
+    "adagrad": "Adagrad", "adamax": "Adamax", "nadam": "Nadam", "ftrl": "Ftrl", "lion": "Lion",
+    "adafactor": "Adafactor",
+}  # fmt: skip
+
+# Fields of the spec that are not Keras constructor arguments of the layer itself.
+_NOT_KWARGS = {"type", "input_shape", "input_dim"}
+
+
+def _kwargs(model: Any, keras: Any, drop: set[str] = frozenset()) -> dict[str, Any]:  # type: ignore[assignment]
+    out: dict[str, Any] = {}
+    for key in type(model).model_fields:
+        if key in _NOT_KWARGS or key in drop:
+            continue
+        value = getattr(model, key)
+        if isinstance(value, S.RegularizerConfig):
+            value = _regularizer(value, keras)
+        elif key.endswith("regularizer") and isinstance(value, str):
+            value = getattr(keras.regularizers, {"l1": "L1", "l2": "L2", "l1l2": "L1L2"}.get(value, value))()
+        out[key] = value
+    return out
+
+
+def _regularizer(cfg: S.RegularizerConfig, keras: Any) -> Any:
+    args = {k: v for k, v in (("l1", cfg.l1), ("l2", cfg.l2)) if v is not None and k.upper() in cfg.type}
+    return getattr(keras.regularizers, cfg.type)(**args)
+
+
+def make_layer(layer: S.Layer, name: str, keras: Any) -> Any:
+    """One Keras layer from its spec, named as the static summary names it."""
+    cls = getattr(keras.layers, KERAS_LAYERS[type(layer)])
+    kwargs = _kwargs(layer, keras)
+    kwargs["name"] = name
+    return cls(**kwargs)
+
+
+def make_optimizer(optimizer: Any, keras: Any) -> Any:
+    if isinstance(optimizer, str):
+        return getattr(keras.optimizers, OPTIMIZER_CLASSES[optimizer.lower()])()
+    kwargs = {k: v for k, v in _kwargs(optimizer, keras).items() if v is not None}
+    return getattr(keras.optimizers, optimizer.type)(**kwargs)
+
+
+def make_loss(loss: Any, keras: Any) -> Any:
+    if isinstance(loss, str):
+        return loss  # a name from the allow-list in kerasspec.names; Keras maps it to its function
+    return getattr(keras.losses, loss.type)(**_kwargs(loss, keras))
+
+
+def make_metric(metric: Any, keras: Any) -> Any:
+    if isinstance(metric, str):
+        # Keep names: Keras resolves `accuracy` to the variant that fits the loss and labels.
+        return metric
+    kwargs = {k: v for k, v in _kwargs(metric, keras).items() if not (k == "name" and v is None)}
+    return getattr(keras.metrics, metric.type)(**kwargs)
+
+
+def build_model(source: Source | S.Spec, options: Options = Options(), *, compile: bool = True) -> keras.Sequential:
+    """A ``keras.Sequential`` built (and compiled, when the spec has ``compile``) from a spec.
+
+    Raises :class:`~kerasspec.SpecError` when the spec has errors: nothing invalid reaches Keras.
+    """
+    result = run(source.model_dump(by_alias=True, exclude_none=True) if isinstance(source, S.Spec) else source, options)
+    if not result.ok or result.shapes is None or not result.shapes.complete:
+        raise SpecError(result.diagnostics)
+    spec = result.spec
+    assert spec is not None and result.shapes.input_shape is not None
+    import keras
+
+    model = keras.Sequential(name=spec.name or "sequential")
+    model.add(keras.Input(shape=result.shapes.input_shape[1:]))
+    infos = iter(result.shapes.layers)
+    for layer in spec.layers:
+        if isinstance(layer, S.Input):
+            continue
+        model.add(make_layer(layer, next(infos).name, keras))
+    if compile and spec.compile is not None:
+        model.compile(
+            optimizer=make_optimizer(spec.compile.optimizer, keras),
+            loss=make_loss(spec.compile.loss, keras),
+            metrics=[make_metric(m, keras) for m in spec.compile.metrics],
+        )
+    return model
+
+
+def save_model(model: Any, path: str | os.PathLike[str]) -> Path:
+    """Save atomically: a failure mid-save leaves any previous file whole."""
+    target = Path(path)
+    if target.suffix != ".keras":
+        raise OSError(f"a Keras model file must end in .keras, not {target.name!r}")
+    with atomic_path(target) as tmp:
+        model.save(tmp)
+    return target

@@ -1,0 +1,226 @@
+"""The ``kerasspec`` command: parse arguments, call the library, pick a reporter, return an exit code.
+
+Exit codes: 0 no errors; 1 errors found (a malformed spec is a finding);
+2 usage or I/O problem (a missing file, a file that cannot be written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from . import __version__, api
+from .diagnostics import Diagnostic, has_errors
+from .reporters import render
+from .semantics import DEFAULT_MAX_MEMORY, DEFAULT_MAX_PARAMS, Budget
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class UsageError(Exception):
+    """A problem with the command line or the file system: exit code 2."""
+
+
+def _parse_size(text: str) -> int:
+    units = {"": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
+    t = text.strip().lower()
+    num = t.rstrip("kmgb")
+    try:
+        return int(float(num) * units[t[len(num):]])
+    except (ValueError, KeyError):
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (examples: 4GB, 512MB)") from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _budget_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--max-params", type=_positive_int, default=DEFAULT_MAX_PARAMS,
+                   help="warn above this many parameters, error above 10x (default %(default)s)")
+    p.add_argument("--max-memory", type=_parse_size, default=DEFAULT_MAX_MEMORY,
+                   help="warn above this estimated training memory, error above 10x (default 4GB)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kerasspec",
+        description="Lint, analyse, build and train Keras Sequential models written as YAML/JSON specs.",
+    )
+    parser.add_argument("--version", action="version", version=f"kerasspec {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("check", help="lint specs (no TensorFlow needed)")
+    p.add_argument("paths", nargs="+", metavar="FILE|DIR", help="spec files, or folders to search for *.yaml, *.yml, *.json")
+    p.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    _budget_args(p)
+
+    p = sub.add_parser("summary", help="static layer table like model.summary() (no TensorFlow needed)")
+    p.add_argument("path", metavar="FILE")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    _budget_args(p)
+
+    sub.add_parser("schema", help="print the JSON Schema of the spec language")
+
+    p = sub.add_parser("build", help="compile a spec to a Keras model file")
+    p.add_argument("path", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, help="the .keras file to write")
+
+    p = sub.add_parser("train", help="train a spec on its data and write a run directory")
+    p.add_argument("path", metavar="FILE")
+    p.add_argument("--data", help="dataset name or path (.npz, or a folder of IDX files); overrides the spec's")
+    p.add_argument("--runs-dir", default="runs", help="where run directories go (default %(default)s)")
+    p.add_argument("--run-dir", help="write (or resume) exactly this run directory")
+    p.add_argument("--resume", action="store_true", help="continue the run in --run-dir from its last finished epoch")
+    p.add_argument("--epochs", type=_positive_int, help="override fit.epochs")
+    p.add_argument("--batch-size", type=_positive_int, help="override fit.batch_size")
+    p.add_argument("--seed", type=int, help="fix the seed: two runs with the same seed are identical")
+    p.add_argument("--limit", type=_positive_int, help="use only the first N training examples (quick tries)")
+    p.add_argument("--tensorboard", action="store_true", help="write TensorBoard logs into the run directory")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _budget_args(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"kerasspec {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("kerasspec: interrupted", file=sys.stderr)
+        return 130
+
+
+def _options(args: argparse.Namespace) -> api.Options:
+    return api.Options(budget=Budget(max_params=args.max_params, max_memory_bytes=args.max_memory))
+
+
+def _expand(paths: Sequence[str]) -> Iterator[Path]:
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix in SPEC_SUFFIXES and p.is_file())
+            yield from found
+        else:
+            yield path
+
+
+def _use_color(choice: str, stream: object) -> bool:
+    if choice == "auto":
+        return bool(getattr(stream, "isatty", lambda: False)())
+    return choice == "always"
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    options = _options(args)
+    diagnostics: list[Diagnostic] = []
+    io_problems: list[str] = []
+    checked = 0
+    for path in _expand(args.paths):
+        try:
+            diagnostics += api.check(path, options)
+            checked += 1
+        except OSError as exc:
+            io_problems.append(f"{path}: {exc.strerror or exc}")
+    if args.strict:
+        diagnostics = [d.as_error() for d in diagnostics]
+    out = render(args.format, diagnostics, color=_use_color(args.color, sys.stdout))
+    if out:
+        print(out)
+    for problem in io_problems:
+        print(f"kerasspec check: error: {problem}", file=sys.stderr)
+    if io_problems or checked == 0:
+        if checked == 0 and not io_problems:
+            print("kerasspec check: error: no spec files found", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_FINDINGS if has_errors(diagnostics) else EXIT_OK
+
+
+def _run_or_usage(path: str, options: api.Options) -> api.Result:
+    try:
+        return api.run(path, options)
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror or exc}") from None
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from .summary import Summary, render_text
+
+    result = _run_or_usage(args.path, _options(args))
+    if result.spec is None or result.shapes is None or not result.shapes.complete:
+        print(render("text", result.diagnostics), file=sys.stderr)
+        return EXIT_FINDINGS
+    summary = Summary.from_analysis(result.shapes, result.spec.name)
+    if args.format == "json":
+        print(json.dumps(summary.to_dict(), indent=2))
+    else:
+        print(render_text(summary))
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import schema_text
+
+    sys.stdout.write(schema_text())
+    return EXIT_OK
+
+
+def _checked(path: str, options: api.Options | None = None) -> api.Result | None:
+    """Check before anything imports Keras: a spec with errors is never compiled."""
+    result = _run_or_usage(path, options or api.Options())
+    if not result.ok:
+        print(render("text", result.diagnostics), file=sys.stderr)
+        return None
+    warnings = [d for d in result.diagnostics]
+    if warnings:
+        print(render("text", warnings), file=sys.stderr)
+    return result
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    result = _checked(args.path)
+    if result is None:
+        return EXIT_FINDINGS
+    from .build import build_model, save_model
+
+    model = build_model(result.spec)
+    try:
+        save_model(model, args.output)
+    except OSError as exc:
+        raise UsageError(f"{args.output}: {exc.strerror or exc}") from None
+    print(f"wrote {args.output}")
+    return EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .training import TrainError, train_cli
+
+    try:
+        return train_cli(args)
+    except TrainError as exc:
+        print(f"kerasspec train: error: {exc}", file=sys.stderr)
+        return EXIT_FINDINGS
+
+
+COMMANDS = {
+    "check": cmd_check,
+    "summary": cmd_summary,
+    "schema": cmd_schema,
+    "build": cmd_build,
+    "train": cmd_train,
+}

@@ -1,0 +1,256 @@
+"""Field types of the spec language, with Keras's own parsing rules and clean errors.
+
+Keras takes many arguments as "an int or a tuple" (``kernel_size: 3`` or ``[3, 3]``)
+and matches some strings in any case (``padding: SAME``). A plain pydantic union
+would report one error per branch; these types parse the way Keras does and raise
+one error whose type is the kerasspec code (``KS203``...), so that
+``kerasspec.validate`` can map it without guessing. Each also states its JSON
+Schema, so editors complete and explain the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, Strict, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from .names import did_you_mean
+
+StrictInt = Annotated[int, Strict()]
+StrictFloat = Annotated[float, Strict()]
+StrictBool = Annotated[bool, Strict()]
+PositiveInt = Annotated[int, Strict(), Field(ge=1)]
+NonNegativeInt = Annotated[int, Strict(), Field(ge=0)]
+Rate = Annotated[float, Strict(), Field(ge=0.0, le=1.0)]
+PositiveFloat = Annotated[float, Strict(), Field(gt=0.0)]
+NonNegativeFloat = Annotated[float, Strict(), Field(ge=0.0)]
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _wrong_type(expected: str, value: Any) -> PydanticCustomError:
+    return PydanticCustomError(
+        "KS203", "expected {expected}, got {got}", {"expected": expected, "got": _describe(value)}
+    )
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    if isinstance(value, str):
+        return f"string {value!r}"
+    if isinstance(value, int | float):
+        return f"number {value!r}"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _int_tuple(n: int, minimum: int) -> Callable[[Any], tuple[int, ...]]:
+    what = "an integer" if n == 1 else f"an integer or a list of {n} integers"
+
+    def parse(value: Any) -> tuple[int, ...]:
+        if _is_int(value):
+            items = [value] * n
+        elif isinstance(value, list | tuple):
+            if len(value) != n:
+                raise PydanticCustomError(
+                    "KS205",
+                    "expected {n} values, got {got}",
+                    {"n": n, "got": len(value)},
+                )
+            if not all(_is_int(v) for v in value):
+                raise _wrong_type(f"a list of {n} integers", value)
+            items = list(value)
+        else:
+            raise _wrong_type(what, value)
+        bad = [v for v in items if v < minimum]
+        if bad:
+            raise PydanticCustomError(
+                "KS205",
+                "every value must be >= {minimum}, got {bad}",
+                {"minimum": minimum, "bad": bad[0]},
+            )
+        return tuple(items)
+
+    return parse
+
+
+def IntTuple(n: int, *, minimum: int = 1, description: str = "") -> Any:
+    """An int or a list of ``n`` ints, as Keras's ``standardize_tuple`` takes it."""
+    item = {"type": "integer", "minimum": minimum}
+    schema: dict[str, Any] = {
+        "anyOf": [item, {"type": "array", "items": item, "minItems": n, "maxItems": n}]
+    }
+    if n == 1:
+        schema = {"anyOf": [item, {"type": "array", "items": item, "minItems": 1, "maxItems": 1}]}
+    if description:
+        schema["description"] = description
+    return Annotated[tuple[int, ...], BeforeValidator(_int_tuple(n, minimum)), WithJsonSchema(schema)]
+
+
+def _pairs(value: Any) -> tuple[tuple[int, int], tuple[int, int]]:
+    """ZeroPadding2D/Cropping2D: int, (sym_h, sym_w) or ((top, bottom), (left, right))."""
+    def nonneg(v: Any) -> int:
+        if not _is_int(v):
+            raise _wrong_type("an integer", v)
+        if v < 0:
+            raise PydanticCustomError("KS205", "values must be >= 0, got {v}", {"v": v})
+        return v
+
+    if _is_int(value):
+        v = nonneg(value)
+        return ((v, v), (v, v))
+    if isinstance(value, list | tuple) and len(value) == 2:
+        if all(_is_int(v) for v in value):
+            h, w = nonneg(value[0]), nonneg(value[1])
+            return ((h, h), (w, w))
+        if all(isinstance(v, list | tuple) for v in value):
+            out = []
+            for pair in value:
+                if len(pair) != 2:
+                    raise PydanticCustomError(
+                        "KS205", "each inner list needs 2 values, got {n}", {"n": len(pair)}
+                    )
+                out.append((nonneg(pair[0]), nonneg(pair[1])))
+            return (out[0], out[1])
+    raise _wrong_type("an integer, a list of 2 integers, or 2 lists of 2 integers", value)
+
+
+_NONNEG = {"type": "integer", "minimum": 0}
+_PAIR = {"type": "array", "items": _NONNEG, "minItems": 2, "maxItems": 2}
+Padding2D = Annotated[
+    tuple[tuple[int, int], tuple[int, int]],
+    BeforeValidator(_pairs),
+    WithJsonSchema(
+        {
+            "anyOf": [_NONNEG, _PAIR, {"type": "array", "items": _PAIR, "minItems": 2, "maxItems": 2}],
+            "description": "An int, [rows, cols] (symmetric), or [[top, bottom], [left, right]].",
+        }
+    ),
+]
+
+
+def _ci_pattern(word: str) -> str:
+    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else c for c in word)
+
+
+def _ci_alternatives(words: Sequence[str]) -> str:
+    return "^(" + "|".join(_ci_pattern(w) for w in words) + ")$"
+
+
+def Choice(*choices: str, case_insensitive: bool = False, code: str = "KS206", description: str = "") -> Any:
+    """One of ``choices``; with ``case_insensitive`` any case is taken and lower-cased, as Keras does."""
+
+    def parse(value: Any) -> str:
+        if not isinstance(value, str):
+            raise _wrong_type("a string", value)
+        key = value.lower() if case_insensitive else value
+        if key in choices:
+            return key
+        hint = did_you_mean(value, choices)
+        raise PydanticCustomError(
+            code,
+            "'{value}' is not one of {choices}",
+            {"value": value, "choices": ", ".join(choices), "hint": hint},
+        )
+
+    schema: dict[str, Any] = {"type": "string", "enum": list(choices)}
+    if case_insensitive:
+        # Editors complete from the enum; the pattern admits the other cases Keras takes.
+        schema = {
+            "type": "string",
+            "anyOf": [
+                {"enum": list(choices)},
+                {"pattern": _ci_alternatives(choices)},
+            ],
+        }
+    if description:
+        schema["description"] = description
+    return Annotated[str, BeforeValidator(parse), WithJsonSchema(schema)]
+
+
+def Name(choices: Sequence[str], *, code: str, what: str, case_insensitive: bool = False) -> Any:
+    """A name Keras resolves from a string (activation, loss...); unknown names get ``code``."""
+    allowed = tuple(choices)
+    lowered = {c.lower(): c for c in allowed}
+
+    def parse(value: Any) -> str:
+        if not isinstance(value, str):
+            raise _wrong_type(f"{what} name (a string)", value)
+        if value in allowed:
+            return value
+        if case_insensitive and value.lower() in lowered:
+            return lowered[value.lower()]
+        raise PydanticCustomError(
+            code,
+            "unknown {what} '{value}'",
+            {"what": what, "value": value, "hint": did_you_mean(value, allowed)},
+        )
+
+    schema: dict[str, Any] = {"type": "string", "enum": list(allowed)}
+    if case_insensitive:
+        # Editors complete from the enum; the pattern admits the other cases Keras takes.
+        schema = {"type": "string", "anyOf": [{"enum": list(allowed)}, {"pattern": _ci_alternatives(allowed)}]}
+    return Annotated[str, BeforeValidator(parse), WithJsonSchema(schema)]
+
+
+def _shape(allow_minus_one: bool) -> Callable[[Any], tuple[int | None, ...]]:
+    def parse(value: Any) -> tuple[int | None, ...]:
+        if not isinstance(value, list | tuple):
+            raise _wrong_type("a list of dimension sizes", value)
+        if not value:
+            raise PydanticCustomError("KS205", "a shape needs at least one dimension", {})
+        out: list[int | None] = []
+        for v in value:
+            if v is None and not allow_minus_one:
+                out.append(None)
+            elif _is_int(v):
+                if allow_minus_one and v == -1:
+                    out.append(v)
+                elif v < 1:
+                    what = "positive or -1" if allow_minus_one else "positive (or null for any size)"
+                    raise PydanticCustomError(
+                        "KS205", "dimension sizes must be {what}, got {v}", {"what": what, "v": v}
+                    )
+                else:
+                    out.append(v)
+            else:
+                raise _wrong_type("integer dimension sizes", v)
+        return tuple(out)
+
+    return parse
+
+
+InputShape = Annotated[
+    tuple[int | None, ...],
+    BeforeValidator(_shape(allow_minus_one=False)),
+    WithJsonSchema(
+        {
+            "type": "array",
+            "minItems": 1,
+            "items": {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "null"}]},
+            "description": "The shape of one sample, without the batch dimension; null for any size.",
+        }
+    ),
+]
+TargetShape = Annotated[
+    tuple[int, ...],
+    BeforeValidator(_shape(allow_minus_one=True)),
+    WithJsonSchema(
+        {
+            "type": "array",
+            "minItems": 1,
+            "items": {"anyOf": [{"type": "integer", "minimum": 1}, {"const": -1}]},
+            "description": "The output shape without the batch dimension; one entry may be -1.",
+        }
+    ),
+]

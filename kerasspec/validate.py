@@ -1,0 +1,303 @@
+"""Validation: a loaded document -> a :class:`~kerasspec.spec.Spec`, or diagnostics for every problem.
+
+pydantic does the checking; this module turns its errors into kerasspec
+diagnostics: a stable code, a message that names the field and both sides, a
+fix-it hint, and the line and column where the field is written.
+
+When part of a spec is invalid the rest is still validated on its own, so that
+analysis can go on (a typo in ``compile`` does not hide a shape error).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from . import spec as S
+from .diagnostics import Diagnostic, pointer
+from .loader import Document
+from .names import did_you_mean
+
+Path = tuple[str | int, ...]
+
+_EXPECTED = {
+    "int_type": "an integer",
+    "int_parsing": "an integer",
+    "int_from_float": "an integer",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "string_type": "a string",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "none_required": "null",
+}
+_RANGE = {
+    "greater_than": ">",
+    "greater_than_equal": ">=",
+    "less_than": "<",
+    "less_than_equal": "<=",
+}
+_KS = re.compile(r"KS\d{3}$")
+
+_OPTIMIZER_TYPES = {c.model_fields["type"].annotation.__args__[0]: c for c in S.OPTIMIZER_CLASSES}
+_LOSS_TYPES = {t: c for c in S.LOSS_CLASSES for t in c.model_fields["type"].annotation.__args__}
+_METRIC_TYPES = {t: c for c in S.METRIC_CLASSES for t in c.model_fields["type"].annotation.__args__}
+_SECTIONS: dict[str, type[BaseModel]] = {"compile": S.Compile, "fit": S.Fit, "data": S.Data}
+_UNION_KINDS = {
+    # where a `type` picks the class: (registry, code for an unknown type, what it is)
+    "layers": (S.LAYER_TYPES, "KS202", "layer type"),
+    "optimizer": (_OPTIMIZER_TYPES, "KS208", "optimizer type"),
+    "loss": (_LOSS_TYPES, "KS209", "loss type"),
+    "metrics": (_METRIC_TYPES, "KS210", "metric type"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Validated:
+    """The outcome of validation: the spec (possibly partial) and the problems found."""
+
+    spec: S.Spec | None  # None when even the layers could not be validated
+    diagnostics: list[Diagnostic]
+    valid: bool  # True when the whole document validated
+    layers_valid: bool
+    compile_valid: bool
+
+
+def validate(doc: Document) -> Validated:
+    data = doc.data
+    try:
+        spec = S.Spec.model_validate(data)
+    except ValidationError as exc:
+        diags = _diagnostics(exc, doc)
+        return Validated(_partial(data), diags, False, *_parts_valid(exc))
+    return Validated(spec, [], True, True, True)
+
+
+def _parts_valid(exc: ValidationError) -> tuple[bool, bool]:
+    roots = {e["loc"][0] if e["loc"] else None for e in exc.errors()}
+    return ("layers" not in roots and "input_shape" not in roots and None not in roots,
+            "compile" not in roots and None not in roots)
+
+
+_LAYERS = TypeAdapter(list[S.AnyLayer])
+_SHAPE = TypeAdapter(S.InputShape)
+
+
+def _partial(data: Any) -> S.Spec | None:
+    """The valid parts of an invalid spec, for analysis to carry on with."""
+    if not isinstance(data, dict):
+        return None
+    parts: dict[str, Any] = {}
+    try:
+        parts["layers"] = _LAYERS.validate_python(data.get("layers"))
+        if not parts["layers"]:
+            return None
+    except ValidationError:
+        return None
+    for key, model in (("input_shape", None), *_SECTIONS.items()):
+        if key not in data:
+            continue
+        try:
+            if model is None:
+                parts[key] = _SHAPE.validate_python(data[key])
+            else:
+                parts[key] = model.model_validate(data[key])
+        except ValidationError:
+            if key == "input_shape":
+                return None  # without a valid input shape there is nothing to analyse
+            parts[key] = None
+    name = data.get("name")
+    parts["name"] = name if isinstance(name, str) else None
+    return S.Spec.model_construct(**parts)
+
+
+def _diagnostics(exc: ValidationError, doc: Document) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    seen: set[tuple[str, str]] = set()
+    for err in exc.errors(include_url=False):
+        path, owner = _resolve(err["loc"], doc.data)
+        if any(path[: len(r)] == r for r in doc.reported):
+            continue  # the loader already reported this value (a NaN, a duplicate key...)
+        diag = _convert(err, path, owner, doc)
+        if (diag.code, diag.path) in seen:
+            continue
+        seen.add((diag.code, diag.path))
+        out.append(diag)
+    return out
+
+
+def _resolve(loc: tuple[Any, ...], data: Any) -> tuple[Path, str]:
+    """Drop pydantic's union tags from ``loc`` and name the object the error is in."""
+    path: list[str | int] = []
+    node = data
+    owner = "spec"
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            if isinstance(node.get("type"), str):
+                owner = node["type"]
+            elif isinstance(part, str) and part in _SECTIONS:
+                owner = part
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+        elif isinstance(part, str) and part in S.UNION_TAGS:
+            continue
+        else:
+            if isinstance(node, dict) and isinstance(node.get("type"), str):
+                owner = node["type"]
+            path.append(part)
+            node = None
+    return tuple(path), owner
+
+
+def _model_at(path: Path, data: Any) -> type[BaseModel] | None:
+    """The pydantic model that validates the mapping at ``path`` (for did-you-mean on fields)."""
+    if not path:
+        return S.Spec
+    node = _get(data, path)
+    kind = node.get("type") if isinstance(node, dict) else None
+    if path[0] == "layers" and len(path) == 2:
+        return S.LAYER_TYPES.get(kind) if isinstance(kind, str) else None
+    if path[0] == "layers" and len(path) == 3 and str(path[2]).endswith("regularizer"):
+        return S.RegularizerConfig
+    if path == ("compile", "optimizer"):
+        return _OPTIMIZER_TYPES.get(kind) if isinstance(kind, str) else None
+    if path == ("compile", "loss"):
+        return _LOSS_TYPES.get(kind) if isinstance(kind, str) else None
+    if path[:2] == ("compile", "metrics") and len(path) == 3:
+        return _METRIC_TYPES.get(kind) if isinstance(kind, str) else None
+    if len(path) == 1 and isinstance(path[0], str):
+        return _SECTIONS.get(path[0])
+    return None
+
+
+def _fields(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _get(data: Any, path: Path) -> Any:
+    node = data
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return f"string {value!r}"
+    if isinstance(value, int | float):
+        return f"{value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _convert(err: Any, path: Path, owner: str, doc: Document) -> Diagnostic:
+    etype: str = err["type"]
+    ctx: dict[str, Any] = err.get("ctx") or {}
+    value = err.get("input")
+    field = str(path[-1]) if path else ""
+    where = f"{owner} '{field}'" if field and not isinstance(path[-1], int) else owner
+    key_pos = False
+    hint: str | None = None
+    code: str
+
+    if _KS.match(etype):
+        code, message, hint = etype, f"{where}: {err['msg']}", ctx.get("hint")
+    elif etype == "extra_forbidden":
+        code, key_pos = "KS201", True
+        model = _model_at(path[:-1], doc.data)
+        message = f"unknown field '{field}' in {owner}"
+        hint = did_you_mean(field, _fields(model)) if model else None
+        if hint is None and model is not None:
+            hint = f"{owner} takes: {', '.join(sorted(_fields(model)))}"
+    elif etype == "missing":
+        code = "KS204"
+        message = f"{owner} is missing required field '{field}'"
+        hint = f"add `{field}: ...` to {owner}"
+    elif etype in ("union_tag_invalid", "union_tag_not_found"):
+        kind = next((p for p in reversed(path) if isinstance(p, str)), "")
+        registry, unknown_code, what = _UNION_KINDS.get(kind, (S.LAYER_TYPES, "KS202", "type"))
+        if etype == "union_tag_not_found":
+            code = "KS204"
+            message = f"{what.split()[0]} has no 'type'"
+            hint = f"add `type: ...`, one of {', '.join(list(registry)[:6])}, ..."
+        else:
+            tag = ctx.get("tag", "")
+            code = unknown_code
+            path = (*path, "type")
+            message = f"unknown {what} '{tag}'"
+            hint = did_you_mean(tag, registry)
+    elif etype == "literal_error":
+        code = "KS206"
+        message = f"{where}: expected {ctx.get('expected', 'one of the allowed values')}, got {_describe(value)}"
+        if isinstance(value, str):
+            hint = did_you_mean(value, re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+    elif etype in _RANGE:
+        code = "KS205"
+        bound = next(iter(ctx.values()), "?")
+        message = f"{where} must be {_RANGE[etype]} {bound}, got {_describe(value)}"
+    elif etype in ("too_short", "too_long"):
+        code = "KS205"
+        n = ctx.get("min_length") if etype == "too_short" else ctx.get("max_length")
+        bound = "at least" if etype == "too_short" else "at most"
+        message = f"{where} needs {bound} {n} item{'s' if n != 1 else ''}, got {ctx.get('actual_length')}"
+    elif etype == "string_pattern_mismatch":
+        code = "KS206"
+        message = f"{where}: {_describe(value)} is not allowed (names cannot contain '/')"
+    elif etype in _EXPECTED:
+        code = "KS203"
+        expected = _EXPECTED[etype]
+        message = f"{where}: expected {expected}, got {_describe(value)}"
+        hint = _type_hint(etype, value, field)
+    else:
+        code = "KS203"
+        message = f"{where}: {err['msg']}"
+
+    pos = doc.position(path, key=key_pos)
+    return Diagnostic(
+        code=code,
+        message=message,
+        path=pointer(path),
+        line=pos.line if pos else None,
+        column=pos.column if pos else None,
+        hint=hint,
+        file=doc.file,
+    )
+
+
+def _type_hint(etype: str, value: Any, field: str) -> str | None:
+    if isinstance(value, str) and etype.startswith(("int", "float")):
+        try:
+            float(value)
+        except ValueError:
+            return None
+        return f"write {value} without quotes: kerasspec does not convert strings to numbers"
+    if isinstance(value, float) and etype.startswith("int"):
+        return f"'{field}' takes a whole number, e.g. {int(value)}"
+    if isinstance(value, bool) and not etype.startswith("bool"):
+        return "true/false is not a number here"
+    if isinstance(value, str) and etype.startswith("bool"):
+        return "write true or false without quotes"
+    if etype in ("model_attributes_type", "model_type", "dict_type") and isinstance(value, str):
+        return f"write `{{type: {value}}}`" if value[:1].isupper() else None
+    return None

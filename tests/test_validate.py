@@ -1,0 +1,150 @@
+"""Validation: strict types, unknown names with did-you-mean, every problem in one pass, positions."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+import kerasspec
+from kerasspec import SpecError, check, load_spec
+from kerasspec.diagnostics import Severity
+
+
+def errors(text_or_dict: object) -> list[kerasspec.Diagnostic]:
+    return [d for d in check(text_or_dict) if d.severity is Severity.ERROR]  # type: ignore[arg-type]
+
+
+def one(text_or_dict: object, code: str) -> kerasspec.Diagnostic:
+    found = [d for d in errors(text_or_dict) if d.code == code]
+    assert found, f"no {code} in {errors(text_or_dict)}"
+    return found[0]
+
+
+def spec(*layers: dict, **top: object) -> dict:
+    return {"input_shape": [28, 28, 1], "layers": list(layers), **top}
+
+
+CONV = {"type": "Conv2D", "filters": 8, "kernel_size": 3}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("filters", 32.5), ("filters", "32"), ("filters", True), ("kernel_size", "3"), ("use_bias", "yes"), ("use_bias", 1)],
+)
+def test_strict_types_are_not_coerced(field: str, value: object) -> None:
+    d = one(spec({**CONV, field: value}), "KS203")
+    assert d.path == f"/layers/0/{field}"
+
+
+def test_string_number_gets_a_hint() -> None:
+    d = one(spec({**CONV, "filters": "32"}), "KS203")
+    assert "without quotes" in (d.hint or "")
+
+
+def test_unknown_field_did_you_mean() -> None:
+    layer = {"type": "Conv2D", "filters": 8, "kernal_size": 3}
+    d = one(spec(layer), "KS201")
+    assert d.path == "/layers/0/kernal_size"
+    assert "kernel_size" in (d.hint or "")
+    assert "Conv2D" in d.message
+
+
+@pytest.mark.parametrize(
+    ("doc", "code", "path", "suggestion"),
+    [
+        (spec({"type": "Conv2d", "filters": 8, "kernel_size": 3}), "KS202", "/layers/0/type", "Conv2D"),
+        (spec({**CONV, "activation": "softmx"}), "KS207", "/layers/0/activation", "softmax"),
+        (spec(CONV, compile={"optimizer": "adm", "loss": "mse"}), "KS208", "/compile/optimizer", "adam"),
+        (spec(CONV, compile={"loss": "categorical_crossentropie"}), "KS209", "/compile/loss", "categorical_crossentropy"),
+        (spec(CONV, compile={"loss": "mse", "metrics": ["acuracy"]}), "KS210", "/compile/metrics/0", "accuracy"),
+        (spec({**CONV, "padding": "sme"}), "KS206", "/layers/0/padding", "same"),
+        (spec(CONV, compile={"loss": {"type": "BinaryCrossentropie"}}), "KS209", "/compile/loss/type", "BinaryCrossentropy"),
+    ],
+)
+def test_unknown_names(doc: dict, code: str, path: str, suggestion: str) -> None:
+    d = one(doc, code)
+    assert d.path == path
+    assert suggestion in (d.hint or ""), d
+
+
+def test_keras_case_rules() -> None:
+    # Keras lower-cases padding, data_format and optimizer names, but not activations or losses.
+    assert not errors(spec({**CONV, "padding": "SAME", "data_format": "Channels_Last"}, compile={"optimizer": "Adam", "loss": "mse"}))
+    assert errors(spec({**CONV, "activation": "ReLU"}))
+
+
+def test_missing_fields_and_types() -> None:
+    assert one(spec({"type": "Dense"}), "KS204").path == "/layers/0/units"
+    assert one(spec({"filters": 3}), "KS204").path == "/layers/0"
+    assert one({"input_shape": [4]}, "KS204").path == "/layers"
+    d = one(spec("Flatten"), "KS203")
+    assert "{type: Flatten}" in (d.hint or "")
+
+
+def test_ranges() -> None:
+    assert one(spec({"type": "Dense", "units": 0}), "KS205").path == "/layers/0/units"
+    assert one(spec({"type": "Dropout", "rate": 1.5}), "KS205").path == "/layers/0/rate"
+    assert one(spec({**CONV, "kernel_size": [3, 3, 3]}), "KS205").path == "/layers/0/kernel_size"
+    assert one({"input_shape": [4], "layers": []}, "KS205").path == "/layers"
+
+
+def test_every_problem_in_one_pass() -> None:
+    doc = spec(
+        {"type": "Conv2D", "filters": "8", "kernal_size": 3, "activation": "rleu"},
+        {"type": "Dense", "units": -1},
+        {"type": "Flaten"},
+        compile={"optimizer": "adamm", "loss": "mse", "metrics": ["acc", "f00"]},
+        fit={"epochs": 0},
+    )
+    codes = sorted(d.code for d in errors(doc))
+    assert codes == ["KS201", "KS202", "KS203", "KS204", "KS205", "KS205", "KS207", "KS208", "KS210"]
+
+
+def test_positions_point_at_the_field_as_written() -> None:
+    text = textwrap.dedent(
+        """\
+        input_shape: [28, 28, 1]
+        layers:
+          - type: Conv2D
+            filters: 32
+            kernal_size: 3
+          - type: Dense
+            units: "10"
+        """
+    )
+    by_code = {d.code: d for d in check(text)}
+    assert (by_code["KS201"].line, by_code["KS201"].column) == (5, 5)
+    assert (by_code["KS203"].line, by_code["KS203"].column) == (7, 12)
+
+
+def test_json_positions() -> None:
+    text = '{\n  "input_shape": [4],\n  "layers": [\n    {"type": "Dense", "units": true}\n  ]\n}\n'
+    d = one(text, "KS203")
+    assert (d.line, d.column) == (4, 32)
+    assert d.path == "/layers/0/units"
+
+
+def test_dict_source_has_paths_but_no_positions() -> None:
+    d = one(spec({"type": "Dense", "units": "3"}), "KS203")
+    assert d.line is None and d.column is None and d.path == "/layers/0/units"
+
+
+def test_load_spec_raises_with_every_diagnostic() -> None:
+    with pytest.raises(SpecError) as info:
+        load_spec(spec({"type": "Dense", "units": "3"}, {"type": "Nope"}))
+    assert {d.code for d in info.value.diagnostics} >= {"KS203", "KS202"}
+
+
+def test_valid_spec_normalises_like_keras() -> None:
+    s = load_spec(spec({**CONV, "padding": "SAME", "strides": 2}, {"type": "MaxPool2D"}, {"type": "Flatten"}, {"type": "Dense", "units": 3}))
+    conv = s.layers[0]
+    assert conv.kernel_size == (3, 3) and conv.strides == (2, 2) and conv.padding == "same"  # type: ignore[union-attr]
+    assert s.layers[1].kind == "MaxPooling2D"
+
+
+def test_yaml_12_scalars_reach_validation() -> None:
+    # `no` is a string in YAML 1.2, so it is a wrong type for a boolean, not False.
+    text = "input_shape: [4]\nlayers:\n  - type: Dense\n    units: 2\n    use_bias: no\n"
+    d = one(text, "KS203")
+    assert d.path == "/layers/0/use_bias"
