@@ -91,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tensorboard", action="store_true", help="write TensorBoard logs into the run directory")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _budget_args(p)
+
+    p = sub.add_parser("import", help="write the spec of an existing Keras model (.keras file or model.to_json())")
+    p.add_argument("model", metavar="MODEL", help="a .keras file, or a JSON file written by model.to_json()")
+    p.add_argument("-o", "--output", help="the spec file to write (default: print it)")
     return parser
 
 
@@ -217,10 +221,37 @@ def cmd_train(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .files import write_text
+    from .importer import ModelImportError, import_model, spec_yaml
+
+    try:
+        spec, problems = import_model(args.model)
+    except OSError as exc:
+        raise UsageError(f"{args.model}: {exc.strerror or exc}") from None
+    except ModelImportError as exc:
+        print(f"kerasspec import: error: {exc}", file=sys.stderr)
+        return EXIT_FINDINGS
+    text = spec_yaml(spec, source=args.model)
+    if problems:
+        print(render("text", [d.with_file(args.model) for d in problems]), file=sys.stderr)
+    if args.output:
+        try:
+            write_text(args.output, text)
+        except OSError as exc:
+            raise UsageError(f"{args.output}: {exc.strerror or exc}") from None
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    # The spec is written either way; unsupported parts make it incomplete, which is a finding.
+    return EXIT_FINDINGS if problems else EXIT_OK
+
+
 COMMANDS = {
     "check": cmd_check,
     "summary": cmd_summary,
     "schema": cmd_schema,
     "build": cmd_build,
     "train": cmd_train,
+    "import": cmd_import,
 }
