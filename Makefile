@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 EXTRAS ?= dev,tf-cpu
 PYTEST_ARGS ?=
 
-.PHONY: venv demo test test-fast lint schema bench clean
+.PHONY: venv demo test test-fast lint schema docs bench clean
 
 venv: $(STAMP)
 
@@ -37,6 +37,10 @@ lint: venv
 
 schema: venv
 	$(BIN)/kerasspec schema > spec_schema/kerasspec.schema.json
+
+# The schema and the spec reference are generated from the pydantic models.
+docs: schema
+	$(BIN)/python -m kerasspec.reference > docs/spec.md
 
 bench: venv
 	$(BIN)/python benchmarks/run_all.py

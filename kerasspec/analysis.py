@@ -394,7 +394,7 @@ SHAPE_RULES: dict[type[S.Layer], Rule] = {
         S.Flatten: _flatten,
         S.Dropout: _same_shape,
         S.SpatialDropout2D: _rank4_same_shape,
-        S.Activation_: _same_shape,
+        S.ActivationLayer: _same_shape,
         S.BatchNormalization: _batch_norm,
         S.LayerNormalization: _layer_norm,
         S.Reshape: _reshape,

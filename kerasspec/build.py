@@ -42,7 +42,7 @@ KERAS_LAYERS: dict[type[S.Layer], str] = {
     S.Flatten: "Flatten",
     S.Dropout: "Dropout",
     S.SpatialDropout2D: "SpatialDropout2D",
-    S.Activation_: "Activation",
+    S.ActivationLayer: "Activation",
     S.BatchNormalization: "BatchNormalization",
     S.LayerNormalization: "LayerNormalization",
     S.Reshape: "Reshape",
@@ -81,12 +81,31 @@ def _regularizer(cfg: S.RegularizerConfig, keras: Any) -> Any:
     return getattr(keras.regularizers, cfg.type)(**args)
 
 
+def quiet_tensorflow() -> None:
+    """Silence TensorFlow's C++ start-up chatter (oneDNN, CPU features), unless the user set a level.
+
+    Python exceptions still propagate; only the native log lines are hidden.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def import_keras() -> Any:
+    quiet_tensorflow()
+    import keras
+
+    return keras
+
+
 def make_layer(layer: S.Layer, name: str, keras: Any) -> Any:
-    """One Keras layer from its spec, named as the static summary names it."""
+    """One Keras layer from its spec, named as the static summary names it.
+
+    ``trainable`` is set on the built layer, not passed to the constructor: some Keras
+    layers (SpatialDropout2D) take no ``**kwargs`` and would refuse it.
+    """
     cls = getattr(keras.layers, KERAS_LAYERS[type(layer)])
-    kwargs = _kwargs(layer, keras)
-    kwargs["name"] = name
-    return cls(**kwargs)
+    out = cls(name=name, **_kwargs(layer, keras, drop={"name", "trainable"}))
+    out.trainable = layer.trainable
+    return out
 
 
 def make_optimizer(optimizer: Any, keras: Any) -> Any:
@@ -120,7 +139,7 @@ def build_model(source: Source | S.Spec, options: Options = Options(), *, compil
         raise SpecError(result.diagnostics)
     spec = result.spec
     assert spec is not None and result.shapes.input_shape is not None
-    import keras
+    keras = import_keras()
 
     model = keras.Sequential(name=spec.name or "sequential")
     model.add(keras.Input(shape=result.shapes.input_shape[1:]))

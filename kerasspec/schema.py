@@ -16,9 +16,85 @@ SCHEMA_ID = "https://github.com/kerasspec/kerasspec/raw/main/spec_schema/kerassp
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
+#: Descriptions of fields that many classes share, for those without their own docstring.
+FIELD_DOCS: dict[str, str] = {
+    "type": "The Keras class this object stands for.",
+    "name": "A name for this object; Keras generates one when it is left out.",
+    "activation": "Activation function applied to the output (null means none: linear).",
+    "use_bias": "Whether the layer adds a learned bias.",
+    "kernel_initializer": "Initializer of the kernel weights.",
+    "bias_initializer": "Initializer of the bias.",
+    "depthwise_initializer": "Initializer of the depthwise kernel.",
+    "pointwise_initializer": "Initializer of the pointwise kernel.",
+    "kernel_regularizer": "Penalty on the kernel weights.",
+    "bias_regularizer": "Penalty on the bias.",
+    "activity_regularizer": "Penalty on the layer's output.",
+    "filters": "Number of output channels.",
+    "kernel_size": "Size of the convolution window: an int for every axis, or one per axis.",
+    "strides": "Step of the window: an int for every axis, or one per axis.",
+    "dilation_rate": "Spacing between kernel elements (atrous convolution); > 1 needs strides of 1.",
+    "groups": "Split the input channels into this many groups, each convolved separately.",
+    "depth_multiplier": "Output channels per input channel of the depthwise step.",
+    "output_padding": "Extra rows/columns added to one side of the output; each below its stride.",
+    "pool_size": "Size of the pooling window: an int for every axis, or one per axis.",
+    "data_format": "`channels_last` (batch, ..., channels) or `channels_first` (batch, channels, ...). Default: channels_last.",
+    "keepdims": "Keep the pooled axes with size 1.",
+    "rate": "Fraction of the inputs to drop, in [0, 1].",
+    "seed": "Seed of the random generator.",
+    "axis": "The axis (or axes) to normalize; -1 is the channels axis of channels_last data.",
+    "momentum": "Momentum (moving averages for BatchNormalization; gradient momentum for optimizers).",
+    "epsilon": "Small constant for numerical stability.",
+    "center": "Learn an offset (beta).",
+    "scale": "Learn a scale (gamma); for Rescaling, the factor inputs are multiplied by.",
+    "rms_scaling": "Scale by the root mean square only (no centering).",
+    "offset": "Added to the inputs after scaling.",
+    "size": "Upsampling factor: an int for both axes, or [rows, cols].",
+    "interpolation": "How new pixels are computed.",
+    "learning_rate": "Step size of the optimizer.",
+    "weight_decay": "Decoupled weight decay.",
+    "clipnorm": "Clip each gradient to this norm.",
+    "clipvalue": "Clip each gradient element to [-clipvalue, clipvalue].",
+    "global_clipnorm": "Clip all gradients together to this global norm.",
+    "nesterov": "Use Nesterov momentum.",
+    "beta_1": "Decay rate of the first-moment estimates.",
+    "beta_2": "Decay rate of the second-moment estimates.",
+    "amsgrad": "Use the AMSGrad variant.",
+    "rho": "Decay rate of the moving average of squared gradients.",
+    "centered": "Normalize gradients by their estimated variance.",
+    "initial_accumulator_value": "Starting value of the accumulators.",
+    "from_logits": "True when predictions are logits (the model has no softmax/sigmoid on its output).",
+    "label_smoothing": "Move labels this far towards uniform, in [0, 1].",
+    "ignore_class": "A label value to leave out of the loss.",
+    "apply_class_balancing": "Weight classes by `alpha`.",
+    "alpha": "Class-balancing weight.",
+    "gamma": "Focusing parameter: larger values down-weight easy examples.",
+    "delta": "Where the Huber loss turns from quadratic to linear.",
+    "threshold": "Predictions above this count as 1.",
+    "k": "How many top predictions count.",
+    "num_thresholds": "Number of thresholds used to approximate the curve.",
+    "curve": "`ROC` or `PR` (precision-recall).",
+    "multi_label": "Treat each output as an independent label.",
+    "thresholds": "Decision threshold (default 0.5).",
+    "top_k": "Only the k highest predictions count as positive.",
+    "class_id": "Compute the metric for this class only.",
+    "l1": "L1 penalty factor.",
+    "l2": "L2 penalty factor.",
+    "epochs": "Number of passes over the training data.",
+    "batch_size": "Examples per gradient step.",
+    "shuffle": "Shuffle the training data before each epoch.",
+    "compile": "Arguments of `model.compile`: optimizer, loss, metrics.",
+    "fit": "Arguments of `model.fit`: epochs, batch size, validation split.",
+    "data": "The training data: dataset and label encoding.",
+}
+
+
 @cache
 def json_schema() -> dict[str, Any]:
     schema = Spec.model_json_schema(by_alias=True, mode="validation")
+    for definition in (schema, *schema["$defs"].values()):
+        for name, prop in definition.get("properties", {}).items():
+            if "description" not in prop:
+                prop["description"] = FIELD_DOCS[name]
     return {"$schema": DIALECT, "$id": SCHEMA_ID, **schema}
 
 

@@ -300,7 +300,7 @@ class SpatialDropout2D(Layer):
     seed: StrictInt | None = None
 
 
-class Activation_(Layer):
+class ActivationLayer(Layer):
     """Applies an activation function."""
 
     TYPES: ClassVar = ("Activation",)
@@ -383,7 +383,7 @@ LAYER_CLASSES: tuple[type[Layer], ...] = (
     Input, Dense, Conv2D, Conv1D, Conv2DTranspose, SeparableConv2D, DepthwiseConv2D,
     MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D,
     GlobalAveragePooling2D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalMaxPooling1D,
-    Flatten, Dropout, SpatialDropout2D, Activation_, BatchNormalization, LayerNormalization,
+    Flatten, Dropout, SpatialDropout2D, ActivationLayer, BatchNormalization, LayerNormalization,
     Reshape, Rescaling, ZeroPadding2D, Cropping2D, UpSampling2D,
 )  # fmt: skip
 

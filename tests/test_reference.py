@@ -1,0 +1,24 @@
+"""docs/spec.md is generated from the schema; it must match the code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kerasspec import spec as S
+from kerasspec.reference import render
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_spec_reference_is_current() -> None:
+    committed = (ROOT / "docs" / "spec.md").read_text(encoding="utf-8")
+    assert committed == render(), "run `make docs` and commit docs/spec.md"
+
+
+def test_reference_covers_every_layer_and_field() -> None:
+    text = render()
+    for cls in S.LAYER_CLASSES:
+        assert f"### {cls.TYPES[0]}" in text
+        for field in cls.model_fields:
+            if field != "type":
+                assert f"| `{field}` |" in text, (cls.__name__, field)
