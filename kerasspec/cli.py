@@ -70,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("summary", help="static layer table like model.summary() (no TensorFlow needed)")
     p.add_argument("path", metavar="FILE")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--plot", metavar="PICTURE", help="also draw the layer stack (.png, .pdf or .svg)")
     _budget_args(p)
 
     sub.add_parser("schema", help="print the JSON Schema of the spec language")
@@ -170,6 +171,16 @@ def cmd_summary(args: argparse.Namespace) -> int:
         print(render("text", result.diagnostics), file=sys.stderr)
         return EXIT_FINDINGS
     summary = Summary.from_analysis(result.shapes, result.spec.name)
+    if args.plot:
+        from .diagram import plot
+
+        try:
+            plot(summary, args.plot)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        except OSError as exc:
+            raise UsageError(f"{args.plot}: {exc.strerror or exc}") from None
+        print(f"wrote {args.plot}", file=sys.stderr)
     if args.format == "json":
         print(json.dumps(summary.to_dict(), indent=2))
     else:
