@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-EXTRAS ?= dev,tf-cpu
+EXTRAS ?= dev,tf-cpu,backends
 PYTEST_ARGS ?=
 
 .PHONY: venv demo test test-fast lint schema docs bench clean

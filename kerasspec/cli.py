@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -52,6 +53,27 @@ def _budget_args(p: argparse.ArgumentParser) -> None:
                    help="warn above this estimated training memory, error above 10x (default 4GB)")
 
 
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+def _backend_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--backend", choices=BACKENDS,
+                   help="Keras backend to run on (default: $KERAS_BACKEND, else tensorflow)")
+
+
+def select_backend(backend: str | None) -> None:
+    """Point Keras at ``backend`` before it is imported; Keras fixes its backend at import."""
+    if backend is None:
+        return
+    keras_mod = sys.modules.get("keras")
+    if keras_mod is not None:
+        current = keras_mod.backend.backend()
+        if current != backend:
+            raise UsageError(f"Keras is already running on {current}; start a new process for --backend {backend}")
+        return
+    os.environ["KERAS_BACKEND"] = backend
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kerasspec",
@@ -78,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="compile a spec to a Keras model file")
     p.add_argument("path", metavar="FILE")
     p.add_argument("-o", "--output", required=True, help="the .keras file to write")
+    _backend_arg(p)
 
     p = sub.add_parser("train", help="train a spec on its data and write a run directory")
     p.add_argument("path", metavar="FILE")
@@ -92,16 +115,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tensorboard", action="store_true", help="write TensorBoard logs into the run directory")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _budget_args(p)
+    _backend_arg(p)
 
     p = sub.add_parser("import", help="write the spec of an existing Keras model (.keras file or model.to_json())")
     p.add_argument("model", metavar="MODEL", help="a .keras file, or a JSON file written by model.to_json()")
     p.add_argument("-o", "--output", help="the spec file to write (default: print it)")
+
+    p = sub.add_parser("evaluate", help="evaluate a trained model on its data's test split: loss and every metric")
+    p.add_argument("target", metavar="RUN_DIR|MODEL", help="a run directory (from train) or a .keras model file")
+    p.add_argument("--data", help="dataset name or path; default: the run's data (or MNIST for a bare model)")
+    p.add_argument("--spec", help="a spec giving the data settings, for a bare .keras file")
+    p.add_argument("--batch-size", type=_positive_int, default=256, help="default %(default)s")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    _backend_arg(p)
+
+    p = sub.add_parser("predict", help="class probabilities for PNG digits or .npy/.npz arrays")
+    p.add_argument("model", metavar="MODEL", help="a .keras model file")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="images (PNG, JPEG...) or .npy/.npz arrays")
+    p.add_argument("--batch-size", type=_positive_int, default=256, help="default %(default)s")
+    p.add_argument("--format", choices=("text", "json"), default="text")
     return parser
+    _backend_arg(p)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        select_backend(getattr(args, "backend", None))
         return COMMANDS[args.command](args)
     except UsageError as exc:
         print(f"kerasspec {args.command}: error: {exc}", file=sys.stderr)
@@ -258,6 +298,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if problems else EXIT_OK
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .training import evaluate_cli
+
+    return evaluate_cli(args)
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    from .predict import predict_cli
+
+    return predict_cli(args)
+
+
 COMMANDS = {
     "check": cmd_check,
     "summary": cmd_summary,
@@ -265,4 +317,6 @@ COMMANDS = {
     "build": cmd_build,
     "train": cmd_train,
     "import": cmd_import,
+    "evaluate": cmd_evaluate,
+    "predict": cmd_predict,
 }
