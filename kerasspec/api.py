@@ -51,7 +51,7 @@ def read(source: Source, *, limits: Limits = Limits()) -> Document:
     if isinstance(source, Document):
         return source
     if isinstance(source, dict):
-        return loader.from_object(source)
+        return loader.from_object(source, limits=limits)
     if isinstance(source, bytes):
         return loader.load_text(source, limits=limits)
     if isinstance(source, os.PathLike):
@@ -66,7 +66,12 @@ def read(source: Source, *, limits: Limits = Limits()) -> Document:
 def _looks_like_path(text: str) -> bool:
     if "\n" in text or not text.strip():
         return False
-    return text.endswith((".yaml", ".yml", ".json")) or Path(text).is_file()
+    if text.endswith((".yaml", ".yml", ".json")):
+        return True
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):  # a name too long for the file system, say: text, not a path
+        return False
 
 
 def run(source: Source, options: Options = Options()) -> Result:
@@ -93,8 +98,23 @@ def run(source: Source, options: Options = Options()) -> Result:
     return result
 
 
+def _path_in(data: Any, ptr: str) -> tuple[str | int, ...]:
+    """A pointer's parts as the document's keys: digits index lists but stay strings for mappings."""
+    out: list[str | int] = []
+    node = data
+    for part in parse_pointer(ptr):
+        if isinstance(node, dict):
+            key = str(part)
+            out.append(key)
+            node = node.get(key)
+        else:
+            out.append(part)
+            node = node[part] if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node) else None
+    return tuple(out)
+
+
 def _locate(d: Diagnostic, doc: Document) -> Diagnostic:
-    pos = doc.position(parse_pointer(d.path))
+    pos = doc.position(_path_in(doc.data, d.path))
     return replace(
         d,
         line=pos.line if pos else d.line,

@@ -117,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     _budget_args(p)
     _backend_arg(p)
 
+    p = sub.add_parser("report", help="(re)write a run directory's report.html")
+    p.add_argument("run_dir", metavar="RUN_DIR")
+
     p = sub.add_parser("import", help="write the spec of an existing Keras model (.keras file or model.to_json())")
     p.add_argument("model", metavar="MODEL", help="a .keras file, or a JSON file written by model.to_json()")
     p.add_argument("-o", "--output", help="the spec file to write (default: print it)")
@@ -272,6 +275,19 @@ def cmd_train(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
+    run_dir = Path(args.run_dir)
+    if not (run_dir / "metrics.json").exists() and not (run_dir / "history.json").exists():
+        raise UsageError(f"{run_dir}: not a run directory (no metrics.json or history.json)")
+    try:
+        print(write_report(run_dir))
+    except OSError as exc:
+        raise UsageError(f"{run_dir}: {exc.strerror or exc}") from None
+    return EXIT_OK
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from .files import write_text
     from .importer import ModelImportError, import_model, spec_yaml
@@ -317,6 +333,7 @@ COMMANDS = {
     "build": cmd_build,
     "train": cmd_train,
     "import": cmd_import,
+    "report": cmd_report,
     "evaluate": cmd_evaluate,
     "predict": cmd_predict,
 }
