@@ -80,10 +80,14 @@ Format = Literal["yaml", "json"]
 
 @dataclass(frozen=True, slots=True)
 class Position:
-    """Where something starts in the file as written."""
+    """Where something starts in the file as written.
+
+    Lines end at ``\n``, ``\r\n`` or ``\r``; in YAML also at U+0085, U+2028 and
+    U+2029, which the YAML parsers count as line breaks.
+    """
 
     line: int  # 1-based
-    column: int  # 1-based, in characters (code points)
+    column: int  # 1-based, in characters (code points), a tab counting as one
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,8 +303,10 @@ def _decimal_int(text: str, max_int: int) -> Any:
     body = text.lstrip("+-").lstrip("0")
     if len(body) > len(str(max_int)):
         return _HUGE
-    value = int(text)
-    return _HUGE if abs(value) > max_int else value
+    value = int(body or "0")  # without the leading zeros, which count towards int()'s limit
+    if value > max_int:
+        return _HUGE
+    return -value if text[0] == "-" else value
 
 
 def _resolve_plain(text: str, max_int: int) -> Any:
@@ -362,11 +368,28 @@ def _new_position(lc: tuple[int, int]) -> Position:
     return pos
 
 
+# libyaml refuses to nest deeper than this. While skipping a subtree that is too deep
+# (or tagged), reading gives up (data None) at twice the depth limit, at most this:
+# the pure-Python scanner is quadratic in flow nesting, and nothing is lost, since
+# KS106 already makes the file an error.
+_YAML_MAX_NESTING = 1000
+
+
+class _NestingAbort(Exception):
+    def __init__(self, mark: Any) -> None:
+        super().__init__()
+        self.mark = mark
+
+
 def _load_yaml(text: str, doc: Document, limits: Limits) -> None:
     parser_cls = _YAML_PARSER
-    parser = parser_cls(text)
+    parser = None
     try:
+        parser = parser_cls(text)  # the pure-Python reader checks characters right here
         doc.data = _build_yaml(parser, doc, limits)
+    except _NestingAbort as exc:
+        if not any(d.code == "KS106" for d in doc.diagnostics):
+            _report_depth(doc, (), exc.mark.line + 1, exc.mark.column + 1, limits)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -398,7 +421,8 @@ def _load_yaml(text: str, doc: Document, limits: Limits) -> None:
             "remove the character, or write it as an escape (\\x.., \\u....) in a double-quoted string",
         )
     finally:
-        parser.dispose()
+        if parser is not None:
+            parser.dispose()
 
 
 def _build_yaml(parser: Any, doc: Document, limits: Limits) -> Any:
@@ -411,6 +435,7 @@ def _build_yaml(parser: Any, doc: Document, limits: Limits) -> Any:
     report = doc._report
     max_depth = limits.max_depth
     max_int = limits.max_int
+    give_up = min(max(2 * max_depth, 128), _YAML_MAX_NESTING)
 
     get()  # StreamStartEvent
     if get().__class__ is StreamEndEvent:  # nothing but comments and blank lines
@@ -430,6 +455,8 @@ def _build_yaml(parser: Any, doc: Document, limits: Limits) -> Any:
         if skip:
             if cls is MappingStartEvent or cls is SequenceStartEvent:
                 skip += 1
+                if skip + len(stack) > give_up:
+                    raise _NestingAbort(ev.start_mark)
                 continue
             if cls is MappingEndEvent or cls is SequenceEndEvent:
                 skip -= 1

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from . import spec as S
 from .analysis import ShapeAnalysis
 from .diagnostics import Diagnostic, pointer
+from .shapes import fmt_shape
 
 #: Image shapes (without batch) a 28x28 grayscale dataset can be fed as; the compiler adapts the data.
 MNIST_INPUTS = {(28, 28), (28, 28, 1), (784,)}
@@ -155,10 +156,12 @@ def _resources(spec: S.Spec, shapes: ShapeAnalysis, budget: Budget) -> list[Diag
                 "Flatten; raise the budget with --max-params if this size is intended",
             ).as_error() if over else Diagnostic(
                 "KS501",
-                f"the model has {total:,} parameters, above the budget of {budget.max_params:,}; "
-                f"the largest layer is '{biggest.name}' ({biggest.type}) with {biggest.params:,}",
+                f"the model has {total:,} parameters ({_size(total * 4)} of float32 weights), "
+                f"above the budget of {budget.max_params:,}; the largest layer is "
+                f"'{biggest.name}' ({biggest.type}) with {biggest.params:,}",
                 path=pointer(("layers", biggest.index)),
-                hint="raise the budget with --max-params if this size is intended",
+                hint="check that layer's size, or add pooling before Flatten; "
+                "raise the budget with --max-params if this size is intended",
             )
         )
     memory = estimate_memory(spec, shapes)
@@ -168,7 +171,7 @@ def _resources(spec: S.Spec, shapes: ShapeAnalysis, budget: Budget) -> list[Diag
         d = Diagnostic(
             "KS502",
             f"training needs about {_size(memory)} (weights, gradients, optimizer state and "
-            f"activations for a batch of {batch}), above the budget of {_size(budget.max_memory_bytes)}",
+            f"activations for a batch of {batch:,}), above the budget of {_size(budget.max_memory_bytes)}",
             path="/fit/batch_size" if spec.fit else "",
             hint="lower fit.batch_size or the layer sizes; raise the budget with --max-memory if intended",
         )
@@ -207,7 +210,8 @@ def _input_vs_dataset(spec: S.Spec, shapes: ShapeAnalysis, data: S.Data) -> list
             "KS305",
             f"input shape {list(sample)} does not fit {data.dataset}'s 28x28 grayscale images",
             path=pointer(path),
-            hint="use [28, 28, 1] for convolutions, [784] after no Flatten, or [28, 28] with a Flatten first",
+            hint="use [28, 28, 1] for convolutions, [784] for Dense layers on flat pixels, "
+            "or [28, 28] with a Flatten first",
         )
     ]
 
@@ -240,7 +244,7 @@ def _training(spec: S.Spec, shapes: ShapeAnalysis, data: S.Data | None) -> Itera
     if loss.family and len(out_shape) > 2:
         yield Diagnostic(
             "KS406",
-            f"{loss.name} receives the model's output of shape {list(out_shape)}, rank "
+            f"{loss.name} receives the model's output of shape {fmt_shape(out_shape)}, rank "
             f"{len(out_shape)}; a classifier's output is (batch, classes)",
             path=pointer(("layers", last)),
             hint="add a Flatten (or GlobalAveragePooling2D) before the last Dense layer",
