@@ -254,3 +254,31 @@ TargetShape = Annotated[
         }
     ),
 ]
+
+
+DATASETS = ("mnist", "fashion_mnist")
+
+
+def _dataset(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _wrong_type("a dataset name or an .npz path", value)
+    if value in DATASETS or value.lower().endswith(".npz"):
+        return value
+    raise PydanticCustomError(
+        "KS206",
+        "unknown dataset '{value}': use mnist, fashion_mnist or a path to an .npz file",
+        {"value": value, "hint": did_you_mean(value, DATASETS) or "name an .npz file with x_train, y_train, x_test, y_test"},
+    )
+
+
+Dataset = Annotated[
+    str,
+    BeforeValidator(_dataset),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "anyOf": [{"enum": list(DATASETS)}, {"pattern": "\\.[Nn][Pp][Zz]$"}],
+            "description": "`mnist`, `fashion_mnist`, or a path to an `.npz` file with x_train, y_train, x_test, y_test.",
+        }
+    ),
+]

@@ -81,9 +81,26 @@ def suggest(word: str, choices: Iterable[str]) -> str | None:
         lowered.setdefault(c.lower(), c)  # the first spelling listed is the canonical one
     if word.lower() in lowered:
         return lowered[word.lower()]
-    # Compare case-folded so `conv2d_transpose`-style slips still find `Conv2DTranspose`.
-    close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
-    return lowered[close[0]] if close else None
+    # Compare case-folded so `conv2d_transpose`-style slips still find `Conv2DTranspose`;
+    # among difflib's candidates prefer the fewest edits, so `adma` finds `adam`, not `adamax`.
+    close = difflib.get_close_matches(word.lower(), list(lowered), n=5, cutoff=0.6)
+    if not close:
+        return None
+    return lowered[min(close, key=lambda c: _edits(word.lower(), c))]
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal-string-alignment distance: insertions, deletions, substitutions and swaps of neighbours."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:

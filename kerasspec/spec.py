@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 from . import names
 from .fields import (
     Choice,
+    Dataset,
     InputShape,
     IntTuple,
     Name,
@@ -694,8 +695,7 @@ class Fit(_Model):
 class Data(_Model):
     """The training data."""
 
-    dataset: Annotated[str, Field(min_length=1)] = "mnist"
-    """`mnist`, `fashion_mnist`, or a path to an `.npz` file with x_train, y_train, x_test, y_test."""
+    dataset: Dataset = "mnist"
     labels: Choice("sparse", "one_hot") = "sparse"
     """`sparse` (integer class ids) or `one_hot`."""
     num_classes: Annotated[int, Field(ge=2, strict=True)] | None = None

@@ -73,12 +73,27 @@ class Validated:
 
 def validate(doc: Document) -> Validated:
     data = doc.data
+    if data is None:
+        return Validated(None, [_empty(doc)], False, False, False)
     try:
         spec = S.Spec.model_validate(data)
     except ValidationError as exc:
         diags = _diagnostics(exc, doc)
         return Validated(_partial(data), diags, False, *_parts_valid(exc))
     return Validated(spec, [], True, True, True)
+
+
+def _empty(doc: Document) -> Diagnostic:
+    located = doc.file is not None or bool(doc.value_positions)
+    return Diagnostic(
+        "KS204",
+        "the spec is empty: it needs at least `layers`",
+        path="",
+        line=1 if located else None,
+        column=1 if located else None,
+        hint="start from an example: `input_shape: [28, 28, 1]` and `layers: [{type: Flatten}, {type: Dense, units: 10}]`",
+        file=doc.file,
+    )
 
 
 def _parts_valid(exc: ValidationError) -> tuple[bool, bool]:
@@ -131,7 +146,14 @@ def _diagnostics(exc: ValidationError, doc: Document) -> list[Diagnostic]:
             continue
         seen.add((diag.code, diag.path))
         out.append(diag)
-    return out
+    # `kernal_size` is reported as unknown with "did you mean 'kernel_size'?"; the missing
+    # `kernel_size` is the same mistake, so it is not reported a second time.
+    misspelt = {
+        d.path.rsplit("/", 1)[0] + "/" + d.hint.split("'")[1]
+        for d in out
+        if d.code == "KS201" and d.hint and d.hint.startswith("did you mean '")
+    }
+    return [d for d in out if not (d.code == "KS204" and d.path in misspelt)]
 
 
 def _resolve(loc: tuple[Any, ...], data: Any) -> tuple[Path, str]:
@@ -216,7 +238,12 @@ def _convert(err: Any, path: Path, owner: str, doc: Document) -> Diagnostic:
     ctx: dict[str, Any] = err.get("ctx") or {}
     value = err.get("input")
     field = str(path[-1]) if path else ""
-    where = f"{owner} '{field}'" if field and not isinstance(path[-1], int) else owner
+    if path and isinstance(path[-1], int) and len(path) >= 2 and path[0] != "layers":
+        where = f"{owner} '{path[-2]}[{path[-1]}]'"  # compile 'metrics[0]'
+    elif field and not isinstance(path[-1], int):
+        where = f"{owner} '{field}'"
+    else:
+        where = owner
     key_pos = False
     hint: str | None = None
     code: str
@@ -256,6 +283,8 @@ def _convert(err: Any, path: Path, owner: str, doc: Document) -> Diagnostic:
         code = "KS205"
         bound = next(iter(ctx.values()), "?")
         message = f"{where} must be {_RANGE[etype]} {bound}, got {_describe(value)}"
+        if field in ("rate", "validation_split", "label_smoothing") and isinstance(value, int | float) and value > 1:
+            hint = f"'{field}' is a fraction: 0.5 means 50%"
     elif etype in ("too_short", "too_long"):
         code = "KS205"
         n = ctx.get("min_length") if etype == "too_short" else ctx.get("max_length")
@@ -300,4 +329,7 @@ def _type_hint(etype: str, value: Any, field: str) -> str | None:
         return "write true or false without quotes"
     if etype in ("model_attributes_type", "model_type", "dict_type") and isinstance(value, str):
         return f"write `{{type: {value}}}`" if value[:1].isupper() else None
+    if etype == "list_type" and isinstance(value, str | dict):
+        shown = value if isinstance(value, str) else "{...}"
+        return f"write a list: [{shown}]"
     return None

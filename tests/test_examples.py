@@ -48,13 +48,7 @@ TEST_ONLY = {"KS105": "test_ks105_file_too_large"}
 
 #: Known bugs: the example reports an error it should not. Each is xfail(strict=True),
 #: so the test starts failing (and this entry must go) once the bug is fixed.
-EXTRA_ERROR_BUGS = {
-    "KS201_unknown_field.yaml": (
-        "validate.py: a misspelt required field ('kernal_size' for 'kernel_size') is reported "
-        "twice, as KS201 unknown field and as KS204 missing 'kernel_size'; the KS204 is a "
-        "consequence of the typo that the KS201 did-you-mean already fixes (README shows 1 error)"
-    ),
-}
+EXTRA_ERROR_BUGS: dict[str, str] = {}
 
 _EXPECT = re.compile(r'^(?:#\s*)?expect:\s+(KS\d{3})\s+(""|/\S*)\s+(\d+):(\d+)\s*$')
 

@@ -98,7 +98,8 @@ def test_every_problem_in_one_pass() -> None:
         fit={"epochs": 0},
     )
     codes = sorted(d.code for d in errors(doc))
-    assert codes == ["KS201", "KS202", "KS203", "KS204", "KS205", "KS205", "KS207", "KS208", "KS210"]
+    # the missing kernel_size is the misspelt kernal_size: reported once, as KS201
+    assert codes == ["KS201", "KS202", "KS203", "KS205", "KS205", "KS207", "KS208", "KS210"]
 
 
 def test_positions_point_at_the_field_as_written() -> None:
@@ -148,3 +149,30 @@ def test_yaml_12_scalars_reach_validation() -> None:
     text = "input_shape: [4]\nlayers:\n  - type: Dense\n    units: 2\n    use_bias: no\n"
     d = one(text, "KS203")
     assert d.path == "/layers/0/use_bias"
+
+
+def test_misspelt_required_field_is_reported_once() -> None:
+    found = errors(spec({"type": "Dense", "unitz": 10}))
+    assert [(d.code, d.path) for d in found] == [("KS201", "/layers/0/unitz")]
+
+
+def test_empty_file_is_located(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "empty.yaml"
+    path.write_text("# nothing yet\n")
+    (d,) = check(path)
+    assert (d.code, d.line, d.column) == ("KS204", 1, 1) and "empty" in d.message
+
+
+def test_unknown_dataset() -> None:
+    d = one(spec({"type": "Flatten"}, data={"dataset": "mnsit"}), "KS206")
+    assert d.path == "/data/dataset" and "mnist" in (d.hint or "")
+    assert not errors(spec({"type": "Flatten"}, {"type": "Dense", "units": 10, "activation": "softmax"}, data={"dataset": "my_digits.npz"}))
+
+
+def test_list_items_and_fraction_hints() -> None:
+    d = one(spec(CONV, compile={"loss": "mse", "metrics": ["acuracy"]}), "KS210")
+    assert "metrics[0]" in d.message
+    d = one(spec({"type": "Dropout", "rate": 50.0}), "KS205")
+    assert "fraction" in (d.hint or "")
+    d = one(spec(CONV, compile={"loss": "mse", "metrics": "accuracy"}), "KS203")
+    assert d.hint == "write a list: [accuracy]"
