@@ -10,7 +10,10 @@ Keras is imported when these functions run, never at module import.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -90,10 +93,40 @@ def quiet_tensorflow() -> None:
 
 
 def import_keras() -> Any:
-    quiet_tensorflow()
-    import keras
+    """Import Keras (and TensorFlow), without the native start-up lines on stderr.
 
+    TensorFlow 2.21 prints its oneDNN notice through absl before ``TF_CPP_MIN_LOG_LEVEL``
+    is read, so the import runs with file descriptor 2 pointed at /dev/null, unless the
+    user asked for the logs with ``TF_CPP_MIN_LOG_LEVEL=0``. Python exceptions still
+    propagate; an import error is reported after stderr is restored.
+    """
+    quiet_tensorflow()
+    if "keras" in sys.modules:
+        return sys.modules["keras"]
+    with _native_stderr_silenced(os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0") not in ("", "0")):
+        import keras
     return keras
+
+
+@contextlib.contextmanager
+def _native_stderr_silenced(active: bool = True) -> Iterator[None]:
+    if not active:
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real fd 2 (embedded interpreters): nothing to hide
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 def make_layer(layer: S.Layer, name: str, keras: Any) -> Any:
@@ -162,6 +195,11 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> Path:
     target = Path(path)
     if target.suffix != ".keras":
         raise OSError(f"a Keras model file must end in .keras, not {target.name!r}")
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is not None and not optimizer.built and model.built:
+        # An untrained model's optimizer has no slots yet; building them now saves a file that
+        # loads without Keras's "Skipping variable loading for optimizer" warning.
+        optimizer.build(model.trainable_variables)
     with atomic_path(target) as tmp:
         model.save(tmp)
     return target

@@ -157,6 +157,8 @@ class _Importer:
                     continue
             else:
                 value = _plain(value)
+                if isinstance(value, list) and len(value) == 1 and isinstance(defaults.get(field), int):
+                    value = value[0]  # Keras stores LayerNormalization's axis -1 as [-1]
             if field in defaults and _same(value, defaults[field]):
                 continue
             out[field] = value

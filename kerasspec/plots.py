@@ -8,6 +8,9 @@ from typing import Any
 
 from .files import atomic_path
 
+#: Confusion matrices with more classes are drawn without a count in each cell, at a capped size.
+MAX_ANNOTATED_CLASSES = 30
+
 
 def _pyplot() -> Any:
     import matplotlib
@@ -19,15 +22,20 @@ def _pyplot() -> Any:
 
 
 def _save(fig: Any, target: str | os.PathLike[str]) -> Path:
-    with atomic_path(target) as tmp:
-        fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
-    _pyplot().close(fig)
+    """Write the figure atomically, and free it whether or not that worked."""
+    try:
+        with atomic_path(target) as tmp:
+            fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
+    finally:
+        _pyplot().close(fig)
     return Path(target)
 
 
 def training_curves(history: dict[str, list[float]], target: str | os.PathLike[str], *, title: str = "") -> Path:
     """One panel per quantity (loss, then each metric), training and validation curves together."""
     plt = _pyplot()
+    from matplotlib.ticker import MaxNLocator
+
     names = [k for k in history if not k.startswith("val_")]
     names.sort(key=lambda k: (k != "loss", k))
     cols = max(1, len(names))
@@ -39,6 +47,7 @@ def training_curves(history: dict[str, list[float]], target: str | os.PathLike[s
             ax.plot(range(1, len(history[f"val_{name}"]) + 1), history[f"val_{name}"], marker="o", label="validation")
         ax.set_title(name)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
         ax.legend()
     if not names:
@@ -61,15 +70,18 @@ def confusion_matrix(y_true: Any, y_pred: Any, classes: int, target: str | os.Pa
     plt = _pyplot()
     counts = confusion_counts(y_true, y_pred, max(classes, 2))
     n = counts.shape[0]
-    fig, ax = plt.subplots(figsize=(0.55 * n + 2.5, 0.55 * n + 2.0))
+    side = 0.55 * min(n, MAX_ANNOTATED_CLASSES)
+    fig, ax = plt.subplots(figsize=(side + 2.5, side + 2.0))
     ax.imshow(counts, cmap="Blues")
     peak = counts.max() or 1
-    for i in range(n):
-        for j in range(n):
-            ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=8,
-                    color="white" if counts[i, j] > peak / 2 else "black")
-    ax.set_xticks(range(n))
-    ax.set_yticks(range(n))
+    if n <= MAX_ANNOTATED_CLASSES:  # beyond, the numbers would not fit their cells
+        for i in range(n):
+            for j in range(n):
+                ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=8,
+                        color="white" if counts[i, j] > peak / 2 else "black")
+    ticks = range(0, n, max(1, n // MAX_ANNOTATED_CLASSES))
+    ax.set_xticks(ticks)
+    ax.set_yticks(ticks)
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
     accuracy = counts.trace() / max(counts.sum(), 1)

@@ -14,6 +14,27 @@ A run directory holds what a careful hand-written Keras script would leave:
 Every file is written atomically, after each epoch for the checkpoint and
 history, so an interrupted run loses nothing already written and resumes from
 its last finished epoch.
+
+The end of an epoch is committed in this order, so that ``state.json`` and
+``checkpoint.keras`` always describe the same epoch, whenever the process dies:
+
+1. the model goes (atomically) to ``checkpoint.epoch-N.keras``;
+2. ``history.json`` and ``history.csv`` are rewritten;
+3. ``state.json`` says ``epochs_done: N`` (the commit point);
+4. ``checkpoint.epoch-N.keras`` is renamed to ``checkpoint.keras``.
+
+``--resume`` finishes step 4 if the process died between 3 and 4, and drops a
+``checkpoint.epoch-N.keras`` that ``state.json`` never committed. Ctrl-C during
+these steps is held until they are done. A resumed run continues from the same
+weights and optimizer state, but its shuffling and dropout draws are not those
+an uninterrupted run would have made.
+
+``fit.distribute: mirrored`` trains through ``tf.distribute.MirroredStrategy``
+over every GPU, or, without GPUs, over every logical CPU device; the environment
+variable ``KERASSPEC_LOGICAL_CPUS=N`` splits the CPU into N logical devices
+first (to try data-parallel training on a machine without GPUs).
+``multi_worker`` uses ``MultiWorkerMirroredStrategy`` (``TF_CONFIG`` names the
+workers; without it, a single local worker).
 """
 
 from __future__ import annotations
@@ -22,9 +43,16 @@ import argparse
 import contextlib
 import csv
 import io
+import json
+import math
 import os
+import shlex
+import signal
 import sys
+import threading
 import time
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -37,9 +65,23 @@ from .diagnostics import SpecError
 from .files import atomic_path, write_json, write_text
 from .reporters import render
 
+#: Split the CPU into this many logical devices before TensorFlow starts (for ``mirrored``).
+ENV_LOGICAL_CPUS = "KERASSPEC_LOGICAL_CPUS"
+
+CHECKPOINT = "checkpoint.keras"
+STATE = "state.json"
+
 
 class TrainError(Exception):
     """A problem that stops training before it starts (bad data, a run that cannot resume)."""
+
+
+class TrainInterrupted(KeyboardInterrupt):
+    """Ctrl-C during training: ``epochs_done`` finished epochs are saved in ``run_dir``."""
+
+    def __init__(self, run_dir: Path, epochs_done: int, epochs: int) -> None:
+        super().__init__(f"interrupted after {epochs_done} of {epochs} epochs; run directory {run_dir}")
+        self.run_dir, self.epochs_done, self.epochs = run_dir, epochs_done, epochs
 
 
 @dataclass
@@ -50,6 +92,23 @@ class TrainResult:
     artefacts: dict[str, Path] = field(default_factory=dict)
     data_source: str = ""
     epochs_run: int = 0
+    replicas: int = 1
+
+
+@dataclass
+class EvalResult:
+    model_path: Path
+    metrics: dict[str, float]
+    data_source: str
+    test_examples: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": str(self.model_path),
+            "data_source": self.data_source,
+            "test_examples": self.test_examples,
+            "metrics": self.metrics,
+        }
 
 
 IMAGE_DATASETS = ("mnist", "fashion_mnist")
@@ -58,18 +117,54 @@ IMAGE_DATASETS = ("mnist", "fashion_mnist")
 def effective_data(spec_data: S.Data | None, override: str | None) -> tuple[S.Data, str | None]:
     """The data settings to train with, and a path to read MNIST or Fashion-MNIST from (if any).
 
-    ``--data`` may name a dataset (``fashion_mnist``), a path holding the spec's image dataset
-    (an ``.npz`` in Keras's layout or a folder of IDX files), or, for a spec whose dataset is a
-    user ``.npz``, another such file.
+    ``--data`` may name a dataset (``fashion_mnist``), or a path: for a spec whose data is
+    MNIST or Fashion-MNIST, a local copy of it (an ``.npz`` in Keras's layout or a folder of
+    IDX files); for a spec whose dataset is a user ``.npz``, another such file; for a spec
+    with no ``data`` section, the dataset itself (its classes are read from the file), so
+    that a 32x32x3 CNN can be trained on ``--data cifar.npz`` without the MNIST rules.
     """
     data = spec_data or S.Data()
     if override is None:
         return data, None
     if override in IMAGE_DATASETS:
         return data.model_copy(update={"dataset": override}), None
-    if data.dataset in IMAGE_DATASETS:
+    if spec_data is not None and data.dataset in IMAGE_DATASETS:
         return data, override
     return data.model_copy(update={"dataset": override}), None
+
+
+def model_classes(output_shape: tuple[int | None, ...]) -> int | None:
+    """How many classes a classifier's output can tell apart: its units, 2 for one sigmoid unit."""
+    if len(output_shape) != 2 or output_shape[-1] is None:
+        return None
+    return 2 if output_shape[-1] == 1 else int(output_shape[-1])
+
+
+def load_data(
+    settings: S.Data,
+    path: str | None,
+    *,
+    input_shape: tuple[int | None, ...],
+    output_shape: tuple[int | None, ...],
+    log: Any = None,
+) -> tuple[Any, Any]:
+    """Read and check the data, then adapt it to a model: ``(dataset, prepared)``.
+
+    Labels are checked against the classes the model can output (``data.num_classes``,
+    else the final layer's units), so a label out of range is an error here, before
+    training, not deep inside ``fit``. Raises :class:`TrainError`.
+    """
+    from . import data as D
+
+    try:
+        # Keras's download helper prints its progress on stdout, which is for results (JSON).
+        with contextlib.redirect_stdout(sys.stderr):
+            dataset = D.load_dataset(settings.dataset, path=path, warn=log)
+        classes = settings.num_classes or model_classes(output_shape) or dataset.num_classes
+        prepared = D.prepare(dataset, input_shape=input_shape, labels=settings.labels, num_classes=classes)
+    except D.DataError as exc:
+        raise TrainError(str(exc)) from None
+    return dataset, prepared
 
 
 def _default_log(message: str) -> None:
@@ -92,58 +187,127 @@ def train(
     options: Options = Options(),
     log: Any = _default_log,
 ) -> TrainResult:
-    """Train a spec and write its run directory. Raises SpecError (bad spec) or TrainError (bad data)."""
+    """Train a spec and write its run directory.
+
+    Raises SpecError (bad spec), TrainError (bad data, a run that cannot resume) or
+    TrainInterrupted (Ctrl-C; what finished is saved and ``--resume`` continues it).
+    """
+    from .build import import_keras, quiet_tensorflow
+
+    quiet_tensorflow()
     first = run(source, options)
     if first.spec is None:
         raise SpecError(first.diagnostics)
     spec = first.spec
     data_settings, data_path = effective_data(spec.data, data)
+    if data_settings.dataset not in IMAGE_DATASETS and Path(data_settings.dataset).exists():
+        # The run's spec.yaml names its data so that `evaluate` finds it from any directory.
+        data_settings = data_settings.model_copy(update={"dataset": str(Path(data_settings.dataset).resolve())})
     # The data-dependent rules (labels, classes, input vs images) run against what will be used.
     result = run(first.document, replace(options, data=data_settings))
-    if not result.ok or result.shapes is None or result.spec is None:
+    if not result.ok or result.shapes is None or result.spec is None or not result.shapes.complete:
         raise SpecError(result.diagnostics)
     fit = spec.fit or S.Fit()
     fit = fit.model_copy(update={k: v for k, v in (("epochs", epochs), ("batch_size", batch_size), ("seed", seed)) if v is not None})
     spec = spec.model_copy(update={"fit": fit, "data": data_settings})
     if spec.compile is None:
         raise TrainError("the spec has no `compile` section: add at least `compile: {loss: ...}` to train it")
+    if limit is not None and limit < 1:
+        raise TrainError(f"limit must be at least 1, got {limit}")
 
-    from . import data as D
-
-    try:
-        dataset = D.load_dataset(data_settings.dataset, path=data_path, warn=log)
-        classes = data_settings.num_classes or dataset.num_classes
-        prepared = D.prepare(dataset, input_shape=result.shapes.input_shape[1:], labels=data_settings.labels, num_classes=classes)
-    except D.DataError as exc:
-        raise TrainError(str(exc)) from None
+    if data_path is None and data_settings.dataset in IMAGE_DATASETS:
+        import_keras()  # a download may import Keras: do it quietly first
+    assert result.shapes.input_shape is not None
+    dataset, prepared = load_data(
+        data_settings, data_path, input_shape=result.shapes.input_shape[1:], output_shape=result.shapes.output_shape, log=log
+    )
     x_train, y_train = prepared.x_train, prepared.y_train
     if limit is not None:
         x_train, y_train = x_train[:limit], y_train[:limit]
+    if fit.validation_split and len(x_train) - math.ceil(len(x_train) * (1 - fit.validation_split)) < 1:
+        raise TrainError(
+            f"validation_split {fit.validation_split} of {len(x_train)} examples leaves no validation data; "
+            "use more examples or validation_split: 0"
+        )
 
+    if fit.distribute is not None:
+        import_keras()
+        if _backend() != "tensorflow":  # found before a run directory is made
+            _strategy(fit.distribute)
     out = _run_dir(run_dir, runs_dir, spec, resume)
+    try:
+        return _train_in(
+            out, spec, first, data_settings, resume=resume, options=options, dataset=dataset,
+            prepared=prepared, x_train=x_train, y_train=y_train, data_path=data_path,
+            output_shape=result.shapes.output_shape, tensorboard=tensorboard, verbose=verbose, log=log,
+        )
+    except TrainInterrupted:
+        raise
+    except KeyboardInterrupt:
+        state = _read_state_quietly(out)
+        done = int(state["epochs_done"]) if state else 0
+        raise TrainInterrupted(out, done, fit.epochs) from None
+
+
+def _read_state_quietly(out: Path) -> dict[str, Any] | None:
+    try:
+        return _read_state(out)
+    except TrainError:
+        return None
+
+
+def _train_in(
+    out: Path,
+    spec: S.Spec,
+    first: Any,
+    data_settings: S.Data,
+    *,
+    resume: bool,
+    options: Options,
+    dataset: Any,
+    prepared: Any,
+    x_train: Any,
+    y_train: Any,
+    data_path: str | None,
+    output_shape: tuple[int | None, ...],
+    tensorboard: bool,
+    verbose: int | None,
+    log: Any,
+) -> TrainResult:
+    """Everything after the run directory exists: an interruption here can be resumed."""
+    assert spec.fit is not None and spec.compile is not None
+    fit = spec.fit
+    classes = prepared.num_classes
     resolved = yaml.safe_dump(spec.model_dump(mode="json", by_alias=True, exclude_none=True), sort_keys=False)
     state = _read_state(out) if resume else None
     if resume and (out / "spec.yaml").exists() and (out / "spec.yaml").read_text() != resolved:
-        raise TrainError(f"{out}/spec.yaml differs from this spec: resume the run with the spec it was started with")
+        raise TrainError(
+            f"{out}/spec.yaml differs from this spec and these options: resume the run with the spec "
+            "and the --epochs/--batch-size/--seed/--data it was started with"
+        )
+    if state is not None:
+        state = _recover(out, state, fit.epochs)
+    else:
+        _clear_previous_run(out, log)
     write_text(out / "spec.yaml", resolved)
 
-    import keras
+    from .build import build_model, import_keras, save_model
 
+    keras = import_keras()
+    strategy = _strategy(fit.distribute)  # before any TensorFlow op: collective ops are set up at start
     if fit.seed is not None:
         keras.utils.set_random_seed(fit.seed)
         _deterministic_ops()
 
-    from .build import build_model, save_model
-
     initial_epoch = 0
     history: dict[str, list[float]] = {}
-    if state is not None and (out / "checkpoint.keras").exists():
-        model = keras.models.load_model(out / "checkpoint.keras")
-        initial_epoch = int(state["epochs_done"])
-        history = {k: list(v) for k, v in state["history"].items()}
-        log(f"kerasspec: resuming {out} after epoch {initial_epoch} of {fit.epochs}")
-    else:
-        with _strategy_scope(fit.distribute):
+    with _scope(strategy):
+        if state is not None:
+            model = load_keras_model(out / CHECKPOINT, keras)
+            initial_epoch = int(state["epochs_done"])
+            history = {k: [float(x) for x in v] for k, v in state["history"].items()}
+            log(f"kerasspec: resuming {out} after epoch {initial_epoch} of {fit.epochs}")
+        else:
             model = build_model(first.document, replace(options, data=data_settings))
 
     callbacks: list[Any] = [_EpochWriter(out, history, save_model)]
@@ -151,34 +315,41 @@ def train(
         callbacks.append(keras.callbacks.TensorBoard(log_dir=str(out / "tensorboard")))
     if verbose is None:
         verbose = 1 if sys.stdout.isatty() else 2
+    replicas = int(getattr(strategy, "num_replicas_in_sync", 1))
+    on = f" over {replicas} replicas ({fit.distribute})" if strategy is not None else ""
     log(f"kerasspec: training {spec.name or 'model'} on {dataset.source}: {len(x_train):,} examples, "
-        f"{fit.epochs} epochs, batch {fit.batch_size} -> {out}")
+        f"{fit.epochs} epochs, batch {fit.batch_size}{on} -> {out}")
     started = time.perf_counter()
     if initial_epoch < fit.epochs:
-        model.fit(
-            x_train,
-            y_train,
-            epochs=fit.epochs,
-            initial_epoch=initial_epoch,
-            batch_size=fit.batch_size,
-            validation_split=fit.validation_split,
-            shuffle=fit.shuffle,
-            callbacks=callbacks,
-            verbose=verbose,
-        )
+        try:
+            model.fit(
+                x_train,
+                y_train,
+                epochs=fit.epochs,
+                initial_epoch=initial_epoch,
+                batch_size=fit.batch_size,
+                validation_split=fit.validation_split,
+                shuffle=fit.shuffle,
+                callbacks=callbacks,
+                verbose=verbose,
+            )
+        except KeyboardInterrupt:
+            raise TrainInterrupted(out, len(next(iter(history.values()), [])), fit.epochs) from None
     seconds = time.perf_counter() - started
 
     scores = model.evaluate(prepared.x_test, prepared.y_test, batch_size=max(fit.batch_size, 256), verbose=0, return_dict=True)
-    metrics = {k: float(v) for k, v in scores.items()}
-    artefacts = {"spec": out / "spec.yaml", "checkpoint": out / "checkpoint.keras", "state": out / "state.json"}
+    metrics = _loss_first(scores)
+    artefacts = {"spec": out / "spec.yaml", "checkpoint": out / CHECKPOINT, "state": out / STATE}
     artefacts["model"] = save_model(model, out / "model.keras")
     artefacts["metrics"] = write_json(out / "metrics.json", {
         "test": metrics,
         "test_examples": len(prepared.x_test),
         "train_examples": len(x_train),
         "data_source": dataset.source,
+        "data_path": str(Path(data_path).resolve()) if data_path is not None else None,
         "embedded_sample": dataset.is_sample,
         "epochs": fit.epochs,
+        "replicas": replicas,
         "train_seconds_this_session": round(seconds, 3),
     })
     artefacts["history_json"] = out / "history.json"
@@ -186,44 +357,115 @@ def train(
     from . import plots
 
     artefacts["training_plot"] = plots.training_curves(history, out / "training.png", title=spec.name or "training")
-    if _is_classifier(result.shapes.output_shape, classes):
+    if _is_classifier(output_shape, classes):
+        from .semantics import loss_info
+
         y_true = prepared.y_test.argmax(-1) if prepared.y_test.ndim == 2 else prepared.y_test
-        probs = model.predict(prepared.x_test, batch_size=1024, verbose=0)
-        y_pred = probs.argmax(-1) if probs.shape[-1] > 1 else (probs[:, 0] > 0.5).astype(int)
+        scores_out = model.predict(prepared.x_test, batch_size=1024, verbose=0)
+        threshold = 0.0 if loss_info(spec.compile.loss).from_logits else 0.5
+        y_pred = scores_out.argmax(-1) if scores_out.shape[-1] > 1 else (scores_out[:, 0] > threshold).astype(int)
         artefacts["confusion_matrix"] = plots.confusion_matrix(y_true, y_pred, classes, out / "confusion_matrix.png")
     log(f"kerasspec: test {', '.join(f'{k} {v:.4f}' for k, v in metrics.items())}; wrote {out}")
-    return TrainResult(out, history, metrics, artefacts, dataset.source, fit.epochs - initial_epoch)
+    return TrainResult(out, history, metrics, artefacts, dataset.source, fit.epochs - initial_epoch, replicas)
 
 
 def _is_classifier(output_shape: tuple[int | None, ...], classes: int | None) -> bool:
     return len(output_shape) == 2 and classes is not None and output_shape[-1] in (classes, 1)
 
 
+def _backend() -> str:
+    import keras
+
+    return str(keras.backend.backend())
+
+
 def _deterministic_ops() -> None:
+    """Ask the backend for deterministic kernels: with a fixed seed, two runs are then identical."""
+    # Older versions without the switch: the seeds still apply.
+    with contextlib.suppress(Exception):
+        backend = _backend()
+        if backend == "tensorflow":
+            import tensorflow as tf
+
+            tf.config.experimental.enable_op_determinism()
+        elif backend == "torch":
+            import torch
+
+            torch.use_deterministic_algorithms(True, warn_only=True)
+        # JAX on CPU is deterministic already.
+
+
+def configure_logical_cpus(count: int | None = None) -> int:
+    """Split the first CPU into ``count`` logical devices (default: ``$KERASSPEC_LOGICAL_CPUS``).
+
+    Must run before TensorFlow initialises its devices; returns the number of logical CPUs.
+    """
+    if count is None:
+        raw = os.environ.get(ENV_LOGICAL_CPUS, "").strip()
+        try:
+            count = int(raw) if raw else None
+        except ValueError:
+            raise TrainError(f"{ENV_LOGICAL_CPUS} must be a whole number of devices, not {raw!r}") from None
+    if count is not None and count < 1:
+        raise TrainError(f"{ENV_LOGICAL_CPUS} must be at least 1, got {count}")
     import tensorflow as tf
 
-    # Older TF or a backend without the switch: the seeds still apply.
-    with contextlib.suppress(Exception):
-        tf.config.experimental.enable_op_determinism()
+    if count is None:
+        return len(tf.config.list_logical_devices("CPU"))
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    try:
+        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * count)
+    except RuntimeError:
+        # TensorFlow already started: fine if it was started with this many devices.
+        have = len(tf.config.list_logical_devices("CPU"))
+        if have != count:
+            raise TrainError(
+                f"cannot split the CPU into {count} logical devices: TensorFlow already started "
+                f"with {have}; set {ENV_LOGICAL_CPUS} before anything uses TensorFlow"
+            ) from None
+    return len(tf.config.list_logical_devices("CPU"))
+
+
+def _strategy(distribute: str | None) -> Any:
+    """The ``tf.distribute`` strategy for ``fit.distribute``, or None for the default."""
+    backend = _backend()
+    if distribute is None:
+        if os.environ.get(ENV_LOGICAL_CPUS) and backend == "tensorflow":
+            configure_logical_cpus()
+        return None
+    if backend != "tensorflow":
+        raise TrainError(
+            f"fit.distribute: {distribute} trains through tf.distribute, which needs the TensorFlow "
+            f"backend; Keras is running on {backend}"
+        )
+    import tensorflow as tf
+
+    try:
+        if distribute == "mirrored":
+            configure_logical_cpus()
+            # Without GPUs, MirroredStrategy() takes only CPU:0; name every logical CPU instead.
+            gpus = tf.config.list_logical_devices("GPU")
+            devices = None if gpus else [d.name for d in tf.config.list_logical_devices("CPU")]
+            return tf.distribute.MirroredStrategy(devices=devices)
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    except (RuntimeError, ValueError) as exc:
+        raise TrainError(f"cannot set up fit.distribute: {distribute}: {exc}") from None
+
+
+def _scope(strategy: Any) -> Any:
+    return strategy.scope() if strategy is not None else contextlib.nullcontext()
 
 
 def _strategy_scope(distribute: str | None) -> Any:
-    if distribute is None:
-        return contextlib.nullcontext()
-    import tensorflow as tf
-
-    if distribute == "mirrored":
-        strategy = tf.distribute.MirroredStrategy()
-    else:
-        strategy = tf.distribute.MultiWorkerMirroredStrategy()
-    return strategy.scope()
+    """A context in which variables are created for ``fit.distribute`` (kept for callers)."""
+    return _scope(_strategy(distribute))
 
 
 def _run_dir(run_dir: Any, runs_dir: Any, spec: S.Spec, resume: bool) -> Path:
     if run_dir is not None:
         out = Path(run_dir)
-        if resume and not (out / "state.json").exists():
-            raise TrainError(f"cannot resume {out}: it has no state.json (no finished epoch to continue from)")
+        if resume and not (out / STATE).exists():
+            raise TrainError(f"cannot resume {out}: it has no {STATE} (no finished epoch to continue from)")
         out.mkdir(parents=True, exist_ok=True)
         return out
     if resume:
@@ -239,18 +481,67 @@ def _run_dir(run_dir: Any, runs_dir: Any, spec: S.Spec, resume: bool) -> Path:
 
 
 def _read_state(out: Path) -> dict[str, Any] | None:
-    import json
-
-    path = out / "state.json"
+    path = out / STATE
     if not path.exists():
         return None
     try:
         state = json.loads(path.read_text())
         int(state["epochs_done"])
-        dict(state["history"])
+        history = dict(state["history"])
+        for values in history.values():
+            [float(v) for v in values]
     except (ValueError, KeyError, TypeError) as exc:
         raise TrainError(f"{path} is damaged ({exc}); start a new run") from None
     return state
+
+
+def _pending(out: Path, epoch: int) -> Path:
+    return out / f"checkpoint.epoch-{epoch}.keras"
+
+
+def _recover(out: Path, state: dict[str, Any], epochs: int) -> dict[str, Any]:
+    """Finish or undo an epoch commit that a killed process left half done; clear its temp files."""
+    done = int(state["epochs_done"])
+    if done > epochs:
+        raise TrainError(f"{out} has {done} finished epochs, more than the {epochs} asked for")
+    pending = _pending(out, done)
+    if pending.exists():  # died between writing state.json and renaming the checkpoint
+        os.replace(pending, out / CHECKPOINT)
+    for stale in out.glob("checkpoint.epoch-*.keras"):  # written, never committed
+        stale.unlink()
+    for temp in out.glob(".*.tmp*"):  # atomic writes cut short by SIGKILL
+        with contextlib.suppress(OSError):
+            temp.unlink()
+    if not (out / CHECKPOINT).exists():
+        raise TrainError(f"cannot resume {out}: {STATE} says {done} epochs finished but {CHECKPOINT} is missing")
+    # history.json may be one epoch ahead of state.json (died between the two): state wins.
+    history = state["history"]
+    write_json(out / "history.json", history)
+    write_text(out / "history.csv", _history_csv(history))
+    return state
+
+
+#: What a run writes: a new run in an existing run directory replaces all of it, and nothing else.
+RUN_FILES = (
+    "model.keras", CHECKPOINT, STATE, "history.json", "history.csv", "metrics.json", "spec.yaml",
+    "training.png", "confusion_matrix.png",
+)
+
+
+def _clear_previous_run(out: Path, log: Any) -> None:
+    """A fresh run in a used directory: drop the old run's files, so none of them is mistaken for this run's."""
+    if (out / STATE).exists() and not (out / "model.keras").exists():
+        raise TrainError(
+            f"{out} holds an unfinished run: continue it with --resume, or choose another --run-dir "
+            "(or delete that one) to start again"
+        )
+    old = [p for p in (out / name for name in RUN_FILES) if p.exists()]
+    old += list(out.glob("checkpoint.epoch-*.keras"))
+    if not old:
+        return
+    log(f"kerasspec: {out} holds a previous run; starting a new one (use --resume to continue it instead)")
+    for path in old:
+        path.unlink()
 
 
 def _history_csv(history: dict[str, list[float]]) -> str:
@@ -261,6 +552,29 @@ def _history_csv(history: dict[str, list[float]]) -> str:
     for i in range(max((len(v) for v in history.values()), default=0)):
         writer.writerow([i + 1, *(history[k][i] if i < len(history[k]) else "" for k in keys)])
     return buf.getvalue()
+
+
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Hold Ctrl-C until the block is done, then deliver it: a commit is never cut in half."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    except (ValueError, OSError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if received:
+            if previous is signal.default_int_handler:
+                raise KeyboardInterrupt
+            if callable(previous):
+                previous(signal.SIGINT, None)
 
 
 class _EpochWriter:
@@ -275,19 +589,147 @@ class _EpochWriter:
                 self.out, self.history, self.save = out, history, save
 
             def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-                for key, value in (logs or {}).items():
-                    self.history.setdefault(key, []).append(float(value))
-                # The checkpoint goes first: state.json never claims an epoch the checkpoint lacks.
-                self.save(self.model, self.out / "checkpoint.keras")
-                write_json(self.out / "history.json", self.history)
-                write_text(self.out / "history.csv", _history_csv(self.history))
-                write_json(self.out / "state.json", {"epochs_done": epoch + 1, "history": self.history})
+                done = epoch + 1
+                with _sigint_held():
+                    history = {k: list(v) for k, v in self.history.items()}
+                    for key, value in (logs or {}).items():
+                        history.setdefault(key, []).append(float(value))
+                    pending = _pending(self.out, done)
+                    self.save(self.model, pending)
+                    write_json(self.out / "history.json", history)
+                    write_text(self.out / "history.csv", _history_csv(history))
+                    write_json(self.out / STATE, {"epochs_done": done, "history": history})
+                    os.replace(pending, self.out / CHECKPOINT)
+                    self.history.clear()
+                    self.history.update(history)
 
         return EpochWriter(*args, **kwargs)
 
 
+# --------------------------------------------------------------------------- evaluate
+
+
+def load_keras_model(path: str | os.PathLike[str], keras: Any = None) -> Any:
+    """``keras.models.load_model(path, safe_mode=True)`` with clear errors.
+
+    FileNotFoundError for a missing file; TrainError for a file that is not a Keras model.
+    """
+    target = Path(path)
+    if not target.exists():
+        raise FileNotFoundError(2, "no such file", str(target))
+    if target.is_dir():
+        raise TrainError(f"{target}: a folder, not a .keras model file")
+    if target.suffix != ".keras":
+        raise TrainError(f"{target}: not a .keras model file (Keras 3 saves models as NAME.keras)")
+    if keras is None:
+        from .build import import_keras
+
+        keras = import_keras()
+    try:
+        with warnings.catch_warnings():
+            # A model saved before its first training step has no optimizer variables; Keras
+            # warns that it skips them on loading, which is noise for evaluate and predict.
+            warnings.filterwarnings("ignore", message=r".*[Ss]kipping variable loading for optimizer.*")
+            return keras.models.load_model(target, safe_mode=True)
+    except Exception as exc:  # a damaged zip, a config Keras refuses in safe mode, ...
+        text = " ".join(str(exc).split())
+        raise TrainError(f"{target}: cannot load the model: {text[:400]}") from None
+
+
+def _labels_from_loss(model: Any) -> str:
+    """``one_hot`` when the compiled loss expects one-hot labels, else ``sparse``."""
+    from .semantics import loss_info
+
+    loss = getattr(model, "loss", None)
+    name = loss if isinstance(loss, str) else type(loss).__name__
+    return "one_hot" if loss_info(name).family == "categorical" else "sparse"
+
+
+def evaluate(
+    target: str | os.PathLike[str],
+    *,
+    data: str | None = None,
+    spec: Source | None = None,
+    batch_size: int = 256,
+    log: Any = _default_log,
+) -> EvalResult:
+    """Evaluate a run's model (a run directory) or a ``.keras`` file on its data's test split.
+
+    A run directory supplies its ``model.keras``, its ``spec.yaml`` (the data settings) and
+    the data path it was trained with (``metrics.json``). For a bare ``.keras`` file the data
+    settings come from ``spec`` when given; otherwise the data is MNIST (or ``data``) and the
+    label encoding follows the compiled loss. Raises FileNotFoundError (missing target),
+    SpecError (bad spec) and TrainError (unusable model or data).
+    """
+    from .build import import_keras
+
+    where = Path(target)
+    if not where.exists():
+        raise FileNotFoundError(2, "no such file or run directory", str(where))
+    settings: S.Data | None = None
+    data_path: str | None = None
+    if where.is_dir():
+        model_path = where / "model.keras"
+        if not model_path.exists():
+            raise TrainError(f"{where}: no model.keras (the run has not finished; `kerasspec train --resume` completes it)")
+        if spec is None and (where / "spec.yaml").exists():
+            spec = where / "spec.yaml"
+        if data is None and (where / "metrics.json").exists():
+            with contextlib.suppress(ValueError, OSError, AttributeError):
+                data_path = json.loads((where / "metrics.json").read_text()).get("data_path")
+    else:
+        model_path = where
+    spec_data: S.Data | None = None
+    if spec is not None:
+        result = run(spec)
+        if result.spec is None:
+            raise SpecError(result.diagnostics)
+        spec_data = result.spec.data
+    keras = import_keras()
+    model = load_keras_model(model_path, keras)
+    if getattr(model, "loss", None) is None:
+        raise TrainError(f"{model_path}: the model is not compiled (no loss), so it cannot be evaluated; `kerasspec predict` still works")
+    settings, path = effective_data(spec_data, data)
+    if spec_data is None:  # no data settings anywhere: the compiled loss tells the label encoding
+        settings = settings.model_copy(update={"labels": _labels_from_loss(model)})
+    if data is None and data_path is not None and settings.dataset in IMAGE_DATASETS:
+        path = data_path
+    dataset, prepared = load_data(
+        settings, path, input_shape=tuple(model.input_shape[1:]), output_shape=tuple(model.output_shape), log=log
+    )
+    scores = model.evaluate(prepared.x_test, prepared.y_test, batch_size=batch_size, verbose=0, return_dict=True)
+    return EvalResult(model_path, _loss_first(scores), dataset.source, len(prepared.x_test))
+
+
+def _loss_first(scores: dict[str, Any]) -> dict[str, float]:
+    return {k: float(v) for k, v in sorted(scores.items(), key=lambda kv: kv[0] != "loss")}
+
+
+def render_eval(result: EvalResult, fmt: str = "text") -> str:
+    if fmt == "json":
+        return json.dumps(result.to_dict(), indent=2)
+    width = max(len(k) for k in ("model", "data", *result.metrics))
+    lines = [
+        f"{'model':<{width}}  {result.model_path}",
+        f"{'data':<{width}}  {result.data_source}, test split ({result.test_examples:,} examples)",
+    ]
+    lines += [f"{k:<{width}}  {v:.4f}" for k, v in result.metrics.items()]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def _resume_command(args: argparse.Namespace, run_dir: Path) -> str:
+    words = ["kerasspec", "train", args.path, "--run-dir", str(run_dir), "--resume"]
+    for flag, value in (("--data", args.data), ("--epochs", args.epochs), ("--batch-size", args.batch_size),
+                        ("--seed", args.seed), ("--limit", args.limit)):
+        if value is not None:
+            words += [flag, str(value)]
+    return shlex.join(words)
+
+
 def train_cli(args: argparse.Namespace) -> int:
-    from .data import DataError
     from .semantics import Budget
 
     options = Options(budget=Budget(max_params=args.max_params, max_memory_bytes=args.max_memory))
@@ -309,14 +751,23 @@ def train_cli(args: argparse.Namespace) -> int:
     except SpecError as exc:
         print(render("text", exc.diagnostics), file=sys.stderr)
         return 1
-    except DataError as exc:
-        raise TrainError(str(exc)) from None
+    except TrainError as exc:
+        print(f"kerasspec train: error: {exc}", file=sys.stderr)
+        return 1
     except OSError as exc:
         print(f"kerasspec train: error: {exc}", file=sys.stderr)
         return 2
+    except TrainInterrupted as exc:
+        if exc.epochs_done:
+            print(f"kerasspec train: interrupted after epoch {exc.epochs_done} of {exc.epochs}; the finished "
+                  f"epochs are saved in {exc.run_dir}.\nContinue with: {_resume_command(args, exc.run_dir)}",
+                  file=sys.stderr)
+        else:
+            print(f"kerasspec train: interrupted before the first epoch finished; nothing to resume in "
+                  f"{exc.run_dir}: run the command again", file=sys.stderr)
+        return 130
     except KeyboardInterrupt:
-        print("kerasspec train: interrupted; finished epochs are saved: continue with "
-              f"`kerasspec train {args.path} --run-dir <run dir> --resume`", file=sys.stderr)
+        print("kerasspec train: interrupted before training started; nothing was trained", file=sys.stderr)
         return 130
     for name, path in result.artefacts.items():
         if Path(path).exists():
@@ -324,4 +775,30 @@ def train_cli(args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["TrainError", "TrainResult", "atomic_path", "train"]
+def evaluate_cli(args: argparse.Namespace) -> int:
+    try:
+        result = evaluate(args.target, data=args.data, spec=args.spec, batch_size=args.batch_size)
+    except SpecError as exc:
+        print(render("text", exc.diagnostics), file=sys.stderr)
+        return 1
+    except TrainError as exc:
+        print(f"kerasspec evaluate: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"kerasspec evaluate: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(render_eval(result, args.format))
+    return 0
+
+
+__all__ = [
+    "ENV_LOGICAL_CPUS",
+    "EvalResult",
+    "TrainError",
+    "TrainInterrupted",
+    "TrainResult",
+    "atomic_path",
+    "configure_logical_cpus",
+    "evaluate",
+    "train",
+]
