@@ -101,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="FILE")
     p.add_argument("-o", "--output", required=True, help="the .keras file to write")
     _backend_arg(p)
+    _budget_args(p)
 
     p = sub.add_parser("train", help="train a spec on its data and write a run directory")
     p.add_argument("path", metavar="FILE")
@@ -244,14 +245,13 @@ def _checked(path: str, options: api.Options | None = None) -> api.Result | None
     if not result.ok:
         print(render("text", result.diagnostics), file=sys.stderr)
         return None
-    warnings = [d for d in result.diagnostics]
-    if warnings:
-        print(render("text", warnings), file=sys.stderr)
+    if result.diagnostics:  # warnings only: they do not stop the build
+        print(render("text", result.diagnostics), file=sys.stderr)
     return result
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    result = _checked(args.path)
+    result = _checked(args.path, _options(args))
     if result is None:
         return EXIT_FINDINGS
     from .build import build_model, save_model

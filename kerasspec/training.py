@@ -8,6 +8,7 @@ A run directory holds what a careful hand-written Keras script would leave:
     spec.yaml            the resolved spec (defaults filled in)
     training.png         loss and metric curves
     confusion_matrix.png test-set confusion matrix (classifiers)
+    report.html          one page with all of the above (``kerasspec report`` rebuilds it)
     checkpoint.keras     the model after the last finished epoch, with optimizer state
     state.json           how many epochs finished: what --resume continues from
 
@@ -47,6 +48,7 @@ import json
 import math
 import os
 import shlex
+import shutil
 import signal
 import sys
 import threading
@@ -312,6 +314,10 @@ def _train_in(
 
     callbacks: list[Any] = [_EpochWriter(out, history, save_model)]
     if tensorboard:
+        import importlib.util
+
+        if importlib.util.find_spec("tensorboard") is None:
+            raise TrainError("--tensorboard needs the tensorboard package: pip install tensorboard")
         callbacks.append(keras.callbacks.TensorBoard(log_dir=str(out / "tensorboard")))
     if verbose is None:
         verbose = 1 if sys.stdout.isatty() else 2
@@ -365,6 +371,11 @@ def _train_in(
         threshold = 0.0 if loss_info(spec.compile.loss).from_logits else 0.5
         y_pred = scores_out.argmax(-1) if scores_out.shape[-1] > 1 else (scores_out[:, 0] > threshold).astype(int)
         artefacts["confusion_matrix"] = plots.confusion_matrix(y_true, y_pred, classes, out / "confusion_matrix.png")
+    from .report import write_report
+
+    artefacts["report"] = write_report(out)
+    if tensorboard:
+        artefacts["tensorboard"] = out / "tensorboard"
     log(f"kerasspec: test {', '.join(f'{k} {v:.4f}' for k, v in metrics.items())}; wrote {out}")
     return TrainResult(out, history, metrics, artefacts, dataset.source, fit.epochs - initial_epoch, replicas)
 
@@ -524,7 +535,7 @@ def _recover(out: Path, state: dict[str, Any], epochs: int) -> dict[str, Any]:
 #: What a run writes: a new run in an existing run directory replaces all of it, and nothing else.
 RUN_FILES = (
     "model.keras", CHECKPOINT, STATE, "history.json", "history.csv", "metrics.json", "spec.yaml",
-    "training.png", "confusion_matrix.png",
+    "training.png", "confusion_matrix.png", "report.html",
 )
 
 
@@ -537,11 +548,14 @@ def _clear_previous_run(out: Path, log: Any) -> None:
         )
     old = [p for p in (out / name for name in RUN_FILES) if p.exists()]
     old += list(out.glob("checkpoint.epoch-*.keras"))
-    if not old:
+    logs = out / "tensorboard"
+    if not old and not logs.is_dir():
         return
     log(f"kerasspec: {out} holds a previous run; starting a new one (use --resume to continue it instead)")
     for path in old:
         path.unlink()
+    if logs.is_dir():
+        shutil.rmtree(logs)  # the old run's curves would mix with the new run's in TensorBoard
 
 
 def _history_csv(history: dict[str, list[float]]) -> str:

@@ -148,10 +148,15 @@ def test_run_directory_artefacts(sample_npz: Path, tmp_path: Path) -> None:
     import keras
 
     out = tmp_path / "run"
-    run = kerasspec.train(CONVNET, data=str(sample_npz), epochs=2, limit=LIMIT, seed=1, run_dir=out, verbose=0, log=lambda m: None)
+    run = kerasspec.train(CONVNET, data=str(sample_npz), epochs=2, limit=LIMIT, seed=1, run_dir=out, verbose=0,
+                          tensorboard=True, log=lambda m: None)
     names = {p.name for p in out.iterdir()}
     assert names == {"model.keras", "checkpoint.keras", "state.json", "history.json", "history.csv", "metrics.json",
-                     "spec.yaml", "training.png", "confusion_matrix.png"}  # fmt: skip
+                     "spec.yaml", "training.png", "confusion_matrix.png", "report.html", "tensorboard"}  # fmt: skip
+    # TensorBoard event files for training and validation; the report shows the run.
+    assert list((out / "tensorboard").rglob("events.out.tfevents.*"))
+    report = (out / "report.html").read_text()
+    assert "conv2d (Conv2D)" in report and report.count("data:image/png;base64,") == 2
     model = keras.models.load_model(out / "model.keras", safe_mode=True)
     assert model.count_params() == 34_826
     history = json.loads((out / "history.json").read_text())
@@ -174,7 +179,7 @@ def test_run_directory_artefacts(sample_npz: Path, tmp_path: Path) -> None:
     again = kerasspec.train(CONVNET, data=str(sample_npz), epochs=1, limit=LIMIT, seed=1, run_dir=out, verbose=0, log=said.append)
     assert any("holds a previous run" in m for m in said)
     assert all(len(v) == 1 for v in json.loads((out / "history.json").read_text()).values())
-    assert again.epochs_run == 1 and {p.name for p in out.iterdir()} == names
+    assert again.epochs_run == 1 and {p.name for p in out.iterdir()} == names - {"tensorboard"}
 
 
 def test_an_unfinished_run_is_not_overwritten(sample_npz: Path, tmp_path: Path) -> None:
