@@ -64,8 +64,8 @@ def read(source: Source, *, limits: Limits = Limits()) -> Document:
 
 
 def _looks_like_path(text: str) -> bool:
-    if "\n" in text or not text.strip():
-        return False
+    if "\n" in text or not text.strip() or ": " in text or text.lstrip().startswith(("{", "[", "#", "- ")):
+        return False  # YAML or JSON text, even on one line
     if text.endswith((".yaml", ".yml", ".json")):
         return True
     try:

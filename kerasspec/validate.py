@@ -134,13 +134,19 @@ def _partial(data: Any) -> S.Spec | None:
     return S.Spec.model_construct(**parts)
 
 
+# Errors about a whole value that hold for it only because of a part the loader refused.
+_CONTAINER_COMPLAINTS = frozenset({"KS203", "KS205", "list_type", "too_short", "too_long"})
+
+
 def _diagnostics(exc: ValidationError, doc: Document) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     seen: set[tuple[str, str]] = set()
-    for err in exc.errors(include_url=False):
+    for err in _fitting_branches(exc.errors(include_url=False), doc.data):
         path, owner = _resolve(err["loc"], doc.data)
         if any(path[: len(r)] == r for r in doc.reported):
             continue  # the loader already reported this value (a NaN, a duplicate key...)
+        if err["type"] in _CONTAINER_COMPLAINTS and any(r[: len(path)] == path for r in doc.reported):
+            continue  # `[.nan]` is not a list of ints because of the NaN the loader reported
         diag = _convert(err, path, owner, doc)
         if (diag.code, diag.path) in seen:
             continue
@@ -154,6 +160,65 @@ def _diagnostics(exc: ValidationError, doc: Document) -> list[Diagnostic]:
         if d.code == "KS201" and d.hint and d.hint.startswith("did you mean '")
     }
     return [d for d in out if not (d.code == "KS204" and d.path in misspelt)]
+
+
+# Smart (undiscriminated) unions such as `int | list[int]` or `name | {type: L2, ...}`
+# report one error per branch, each under a tag naming the branch: 'int', 'list[int]',
+# 'RegularizerConfig', 'function-before[parse(), str]'. The tag is not part of the path.
+_MODEL_NAMES = frozenset(
+    name for name, obj in vars(S).items() if isinstance(obj, type) and issubclass(obj, BaseModel)
+)
+_SCALAR_TAGS = frozenset({"int", "float", "str", "bool", "none"})
+
+
+def _branch_kind(part: Any) -> str | None:
+    """What a smart-union branch tag takes: 'mapping', 'list' or 'scalar'; None if not a tag."""
+    if not isinstance(part, str) or part in S.UNION_TAGS:
+        return None
+    inner = part
+    if part.startswith("function-") and part.endswith("]") and "[" in part:
+        inner = part[part.index("[") + 1 : -1].rpartition(", ")[2]
+    if inner in _MODEL_NAMES:
+        return "mapping"
+    if inner.startswith(("list[", "tuple[", "set[")):
+        return "list"
+    if inner in _SCALAR_TAGS or inner.startswith(("constrained-", "literal[")):
+        return "scalar"
+    return None
+
+
+def _value_kind(value: Any) -> str:
+    return "mapping" if isinstance(value, dict) else "list" if isinstance(value, list) else "scalar"
+
+
+def _fitting_branches(errors: list[Any], data: Any) -> list[Any]:
+    """Of the errors of a smart union, keep those of the branches that fit the value's kind.
+
+    `axis: [[1]]` is a list, so the `list[int]` branch explains the problem and the
+    `int` one ("expected an integer, got a list") only adds noise. When no branch
+    fits (a string for `int | list[int]`), every branch's error is kept.
+    """
+    fits: dict[tuple[Any, ...], set[str]] = {}  # union location -> branches that fit its value
+    tagged: list[tuple[Any, tuple[Any, ...] | None, bool]] = []
+    for err in errors:
+        loc = tuple(err["loc"])
+        where: tuple[Any, ...] | None = None
+        fit = True
+        node = data
+        for i, part in enumerate(loc):
+            if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+                node = node[part]
+            elif (kind := _branch_kind(part)) is not None:
+                where, fit = loc[:i], kind == _value_kind(node)
+                fits.setdefault(where, set())
+                if fit:
+                    fits[where].add(part)
+                break
+            elif not (isinstance(part, str) and part in S.UNION_TAGS):
+                break
+        tagged.append((err, where, fit))
+    # Drop a branch that does not fit only when another one does.
+    return [err for err, where, fit in tagged if where is None or fit or not fits[where]]
 
 
 def _resolve(loc: tuple[Any, ...], data: Any) -> tuple[Path, str]:
@@ -172,7 +237,7 @@ def _resolve(loc: tuple[Any, ...], data: Any) -> tuple[Path, str]:
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             path.append(part)
             node = node[part]
-        elif isinstance(part, str) and part in S.UNION_TAGS:
+        elif isinstance(part, str) and (part in S.UNION_TAGS or _branch_kind(part) is not None):
             continue
         else:
             if isinstance(node, dict) and isinstance(node.get("type"), str):
