@@ -14,6 +14,7 @@ diagnostics pointing at the spec field to blame.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -88,6 +89,7 @@ class ShapeAnalysis:
 # --------------------------------------------------------------------------- names
 
 
+@functools.cache
 def to_snake_case(name: str) -> str:
     """Keras's ``keras.src.utils.naming.to_snake_case``, regex for regex."""
     name = re.sub(r"\W+", "", name)

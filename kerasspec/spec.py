@@ -34,7 +34,7 @@ from .fields import (
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, defer_build=True)
 
 
 Activation = Name(names.ACTIVATIONS, code="KS207", what="activation")
@@ -70,12 +70,9 @@ class Layer(_Model):
     TYPES: ClassVar[tuple[str, ...]] = ()  # the `type` spellings, canonical one first
 
     name: LayerName | None = None
-    trainable: StrictBool = True
-    """Whether the layer's weights train; frozen weights count as non-trainable parameters."""
-    input_shape: InputShape | None = None
-    """Shape of one sample; Keras uses it on the first layer only."""
-    input_dim: PositiveInt | None = None
-    """Shorthand for `input_shape: [input_dim]`, as in Keras."""
+    trainable: StrictBool = Field(True, description="Whether the layer's weights train; frozen weights count as non-trainable parameters.")
+    input_shape: InputShape | None = Field(None, description="Shape of one sample; Keras uses it on the first layer only.")
+    input_dim: PositiveInt | None = Field(None, description="Shorthand for `input_shape: [input_dim]`, as in Keras.")
 
     @property
     def kind(self) -> str:
@@ -91,8 +88,7 @@ class Input(Layer):
 
     TYPES: ClassVar = ("Input", "InputLayer")
     type: Literal["Input", "InputLayer"]
-    shape: InputShape
-    """Shape of one sample, without the batch dimension."""
+    shape: InputShape = Field(description="Shape of one sample, without the batch dimension.")
 
 
 class Dense(Layer):
@@ -100,10 +96,8 @@ class Dense(Layer):
 
     TYPES: ClassVar = ("Dense",)
     type: Literal["Dense"]
-    units: PositiveInt
-    """Number of output units."""
-    activation: Activation | None = None
-    """Activation function name; null or `linear` for none."""
+    units: PositiveInt = Field(description="Number of output units.")
+    activation: Activation | None = Field(None, description="Activation function name; null or `linear` for none.")
     use_bias: StrictBool = True
     kernel_initializer: Initializer = "glorot_uniform"
     bias_initializer: Initializer = "zeros"
@@ -113,8 +107,7 @@ class Dense(Layer):
 
 
 class _Conv(Layer):
-    filters: PositiveInt
-    """Number of output channels."""
+    filters: PositiveInt = Field(description="Number of output channels.")
     activation: Activation | None = None
     use_bias: StrictBool = True
     data_format: DataFormat | None = None
@@ -199,8 +192,7 @@ class DepthwiseConv2D(Layer):
 
 class _Pool2D(Layer):
     pool_size: IntTuple(2) = (2, 2)
-    strides: IntTuple(2) | None = None
-    """Defaults to `pool_size`."""
+    strides: IntTuple(2) | None = Field(None, description="Defaults to `pool_size`.")
     padding: Padding = "valid"
     data_format: DataFormat | None = None
 
@@ -221,8 +213,7 @@ class AveragePooling2D(_Pool2D):
 
 class _Pool1D(Layer):
     pool_size: IntTuple(1) = (2,)
-    strides: IntTuple(1) | None = None
-    """Defaults to `pool_size`."""
+    strides: IntTuple(1) | None = Field(None, description="Defaults to `pool_size`.")
     padding: Padding = "valid"
     data_format: DataFormat | None = None
 
@@ -494,8 +485,7 @@ class _Loss(_Model):
 
 
 class _ProbabilisticLoss(_Loss):
-    from_logits: StrictBool = False
-    """True when the model outputs logits (no softmax/sigmoid on the last layer)."""
+    from_logits: StrictBool = Field(False, description="True when the model outputs logits (no softmax/sigmoid on the last layer).")
     label_smoothing: Rate = 0.0
 
 
@@ -515,8 +505,7 @@ class SparseCategoricalCrossentropy(_Loss):
     """Crossentropy for integer class labels."""
 
     type: Literal["SparseCategoricalCrossentropy"]
-    from_logits: StrictBool = False
-    """True when the model outputs logits (no softmax on the last layer)."""
+    from_logits: StrictBool = Field(False, description="True when the model outputs logits (no softmax on the last layer).")
     ignore_class: StrictInt | None = None
 
 
@@ -670,12 +659,9 @@ UNION_TAGS: frozenset[str] = frozenset(
 class Compile(_Model):
     """Arguments of `model.compile`."""
 
-    optimizer: Optimizer = "rmsprop"
-    """An optimizer name (`adam`) or an object (`{type: SGD, learning_rate: 0.01, momentum: 0.9}`)."""
-    loss: Loss
-    """A loss name (`sparse_categorical_crossentropy`) or an object (`{type: BinaryCrossentropy, from_logits: true}`)."""
-    metrics: list[Metric] = Field(default_factory=list)
-    """Metric names or objects, e.g. `[accuracy]` or `[{type: BinaryAccuracy, threshold: 0.7}]`."""
+    optimizer: Optimizer = Field("rmsprop", description="An optimizer name (`adam`) or an object (`{type: SGD, learning_rate: 0.01, momentum: 0.9}`).")
+    loss: Loss = Field(description="A loss name (`sparse_categorical_crossentropy`) or an object (`{type: BinaryCrossentropy, from_logits: true}`).")
+    metrics: list[Metric] = Field(default_factory=list, description="Metric names or objects, e.g. `[accuracy]` or `[{type: BinaryAccuracy, threshold: 0.7}]`.")
 
 
 class Fit(_Model):
@@ -683,23 +669,22 @@ class Fit(_Model):
 
     epochs: PositiveInt = 1
     batch_size: PositiveInt = 32
-    validation_split: Annotated[float, Field(ge=0.0, lt=1.0, strict=True)] = 0.0
-    """Fraction of the training data held out for validation, in [0, 1)."""
+    validation_split: Annotated[float, Field(ge=0.0, lt=1.0, strict=True)] = Field(
+        0.0, description="Fraction of the training data held out for validation, in [0, 1)."
+    )
     shuffle: StrictBool = True
-    seed: StrictInt | None = None
-    """Seed for weights, shuffling and dropout: two runs with the same seed are identical."""
-    distribute: Choice("mirrored", "multi_worker") | None = None
-    """Train through a `tf.distribute` strategy."""
+    seed: StrictInt | None = Field(None, description="Seed for weights, shuffling and dropout: two runs with the same seed are identical.")
+    distribute: Choice("mirrored", "multi_worker") | None = Field(None, description="Train through a `tf.distribute` strategy.")
 
 
 class Data(_Model):
     """The training data."""
 
     dataset: Dataset = "mnist"
-    labels: Choice("sparse", "one_hot") = "sparse"
-    """`sparse` (integer class ids) or `one_hot`."""
-    num_classes: Annotated[int, Field(ge=2, strict=True)] | None = None
-    """Number of classes; 10 for MNIST and Fashion-MNIST."""
+    labels: Choice("sparse", "one_hot") = Field("sparse", description="`sparse` (integer class ids) or `one_hot`.")
+    num_classes: Annotated[int, Field(ge=2, strict=True)] | None = Field(
+        None, description="Number of classes; 10 for MNIST and Fashion-MNIST."
+    )
 
     @property
     def classes(self) -> int | None:
@@ -715,19 +700,17 @@ class Spec(_Model):
         strict=True,
         extra="forbid",
         frozen=True,
-        use_attribute_docstrings=True,
+        defer_build=True,
         title="kerasspec",
         populate_by_name=True,
     )
 
-    schema_: str | None = Field(default=None, alias="$schema")
-    """The JSON Schema this file follows (for editors); ignored by kerasspec."""
-    name: LayerName | None = None
-    """The model's name."""
-    input_shape: InputShape | None = None
-    """Shape of one sample, e.g. `[28, 28, 1]`; or give `input_shape` on the first layer."""
-    layers: Annotated[list[AnyLayer], Field(min_length=1)]
-    """The layers, in order; each names its Keras class in `type`."""
+    schema_: str | None = Field(default=None, alias="$schema", description="The JSON Schema this file follows (for editors); ignored by kerasspec.")
+    name: LayerName | None = Field(None, description="The model's name.")
+    input_shape: InputShape | None = Field(None, description="Shape of one sample, e.g. `[28, 28, 1]`; or give `input_shape` on the first layer.")
+    layers: Annotated[list[AnyLayer], Field(min_length=1)] = Field(
+        description="The layers, in order; each names its Keras class in `type`."
+    )
     compile: Compile | None = None
     fit: Fit | None = None
     data: Data | None = None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -102,8 +103,10 @@ def _parts_valid(exc: ValidationError) -> tuple[bool, bool]:
             "compile" not in roots and None not in roots)
 
 
-_LAYERS = TypeAdapter(list[S.AnyLayer])
-_SHAPE = TypeAdapter(S.InputShape)
+@cache
+def _adapters() -> tuple[TypeAdapter[Any], TypeAdapter[Any]]:
+    # Built on the first invalid spec only: a clean check never needs them.
+    return TypeAdapter(list[S.AnyLayer]), TypeAdapter(S.InputShape)
 
 
 def _partial(data: Any) -> S.Spec | None:
@@ -112,7 +115,7 @@ def _partial(data: Any) -> S.Spec | None:
         return None
     parts: dict[str, Any] = {}
     try:
-        parts["layers"] = _LAYERS.validate_python(data.get("layers"))
+        parts["layers"] = _adapters()[0].validate_python(data.get("layers"))
         if not parts["layers"]:
             return None
     except ValidationError:
@@ -122,7 +125,7 @@ def _partial(data: Any) -> S.Spec | None:
             continue
         try:
             if model is None:
-                parts[key] = _SHAPE.validate_python(data[key])
+                parts[key] = _adapters()[1].validate_python(data[key])
             else:
                 parts[key] = model.model_validate(data[key])
         except ValidationError:
