@@ -1,5 +1,15 @@
 """kerasspec: declarative Keras Sequential models, linted and analysed without TensorFlow.
 
+The pipeline, one module per stage (``api`` runs the first four)::
+
+    loader     text -> plain data with a line and column for every value   (KS1xx)
+    validate   data -> spec.Spec, the pydantic models of the spec language  (KS2xx)
+    analysis   shapes and parameter counts, with the pure rules of shapes   (KS3xx)
+    semantics  loss vs labels, activations vs from_logits, budgets          (KS4xx, KS5xx)
+    build      spec -> compiled keras.Sequential                            (imports Keras)
+    data, training, predict, report, plots: data sources, runs and their artefacts
+    reporters, summary, diagram, schema, reference, importer: outputs; cli: the command
+
 The lint path (``load_spec``, ``check``, ``summarize``) imports no TensorFlow;
 ``build_model`` and ``train`` import Keras when they are called.
 """
