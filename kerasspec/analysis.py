@@ -42,7 +42,14 @@ from .shapes import (
     zero_padding2d_output_shape,
 )
 
-__all__ = ["SHAPE_RULES", "LayerInfo", "ShapeAnalysis", "analyse_shapes", "check_arguments", "keras_name"]
+__all__ = [
+    "SHAPE_RULES",
+    "LayerInfo",
+    "ShapeAnalysis",
+    "analyse_shapes",
+    "check_arguments",
+    "keras_name",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,17 +165,18 @@ def _require_rank(layer: S.Layer, shape: Shape, rank: int, *, exact: bool = True
     layout = _LAYOUT.get((rank, channels_first), f"rank {rank}")
     kind = layer.kind
     other = _OTHER_RANK.get(kind)
+    suggestion = _suggest_sample_shape(shape, rank, channels_first) if got < rank else None
     alt: str | None = None
-    if other and abs(got - rank) == 1 and ((rank == 3 and got == 4) or (rank == 4 and got == 3)):
+    if other and {got, rank} == {3, 4}:
         alt = f"use {other} for an input of rank {got}"
-    elif got > rank:
-        alt = "add a Flatten or a Reshape before it"
+    elif suggestion is None:
+        alt = f"add a Reshape to {layout.replace('batch, ', '')} before it"
     raise ShapeError(
         "KS302",
         f"{kind} expects an input of rank {rank} {layout}, got rank {got}: {fmt_shape(shape)}",
         None,
         alt,
-        reshape_to=_suggest_sample_shape(shape, rank, channels_first) if got < rank else None,
+        reshape_to=suggestion,
     )
 
 
@@ -229,11 +237,19 @@ def _conv(layer: S.Conv1D | S.Conv2D, shape: Shape) -> tuple[Shape, int, int]:
             f"{layer.kind} with groups {layer.groups} needs input channels divisible by "
             f"{layer.groups}, but the input has {c} channels: {fmt_shape(shape)}",
             "groups",
-            f"use groups that divide {c} (e.g. {', '.join(map(str, divisors[:6]))})" if divisors else None,
+            f"use groups that divide {c} (e.g. {', '.join(map(str, divisors[:6]))})"
+            if divisors
+            else None,
         )
     out = conv_output_shape(
-        shape, layer.filters, layer.kernel_size, layer.strides, layer.padding,
-        layer.data_format, layer.dilation_rate, layer=layer.kind,
+        shape,
+        layer.filters,
+        layer.kernel_size,
+        layer.strides,
+        layer.padding,
+        layer.data_format,
+        layer.dilation_rate,
+        layer=layer.kind,
     )
     kernel = math.prod(layer.kernel_size) * (c // layer.groups) * layer.filters
     return out, kernel + _bias(layer, layer.filters), 0
@@ -243,8 +259,15 @@ def _conv_transpose(layer: S.Conv2DTranspose, shape: Shape) -> tuple[Shape, int,
     _require_rank(layer, shape, 4)
     c = _channels(layer, shape)
     out = conv_transpose_output_shape(
-        shape, layer.filters, layer.kernel_size, layer.strides, layer.padding,
-        layer.output_padding, layer.data_format, layer.dilation_rate, layer=layer.kind,
+        shape,
+        layer.filters,
+        layer.kernel_size,
+        layer.strides,
+        layer.padding,
+        layer.output_padding,
+        layer.data_format,
+        layer.dilation_rate,
+        layer=layer.kind,
     )
     kernel = math.prod(layer.kernel_size) * layer.filters * c
     return out, kernel + _bias(layer, layer.filters), 0
@@ -254,8 +277,14 @@ def _separable(layer: S.SeparableConv2D, shape: Shape) -> tuple[Shape, int, int]
     _require_rank(layer, shape, 4)
     c = _channels(layer, shape)
     out = conv_output_shape(
-        shape, layer.filters, layer.kernel_size, layer.strides, layer.padding,
-        layer.data_format, layer.dilation_rate, layer=layer.kind,
+        shape,
+        layer.filters,
+        layer.kernel_size,
+        layer.strides,
+        layer.padding,
+        layer.data_format,
+        layer.dilation_rate,
+        layer=layer.kind,
     )
     depthwise = math.prod(layer.kernel_size) * c * layer.depth_multiplier
     pointwise = c * layer.depth_multiplier * layer.filters
@@ -267,15 +296,23 @@ def _depthwise(layer: S.DepthwiseConv2D, shape: Shape) -> tuple[Shape, int, int]
     c = _channels(layer, shape)
     filters = c * layer.depth_multiplier
     out = conv_output_shape(
-        shape, filters, layer.kernel_size, layer.strides, layer.padding,
-        layer.data_format, layer.dilation_rate, layer=layer.kind,
+        shape,
+        filters,
+        layer.kernel_size,
+        layer.strides,
+        layer.padding,
+        layer.data_format,
+        layer.dilation_rate,
+        layer=layer.kind,
     )
     return out, math.prod(layer.kernel_size) * filters + _bias(layer, filters), 0
 
 
 def _pool(layer: S._Pool1D | S._Pool2D, shape: Shape) -> tuple[Shape, int, int]:
     _require_rank(layer, shape, len(layer.pool_size) + 2)
-    out = pool_output_shape(shape, layer.pool_size, layer.strides, layer.padding, layer.data_format, layer=layer.kind)
+    out = pool_output_shape(
+        shape, layer.pool_size, layer.strides, layer.padding, layer.data_format, layer=layer.kind
+    )
     return out, 0, 0
 
 
@@ -423,7 +460,11 @@ def _weights(layer: S.Layer) -> list[tuple[str, str, int]]:
     if isinstance(layer, S.Conv1D | S.Conv2D | S.Conv2DTranspose):
         return [("kernel_initializer", "kernel", len(layer.kernel_size) + 2), *bias]
     if isinstance(layer, S.SeparableConv2D):
-        return [("depthwise_initializer", "depthwise kernel", 4), ("pointwise_initializer", "pointwise kernel", 4), *bias]
+        return [
+            ("depthwise_initializer", "depthwise kernel", 4),
+            ("pointwise_initializer", "pointwise kernel", 4),
+            *bias,
+        ]
     if isinstance(layer, S.DepthwiseConv2D):
         return [("depthwise_initializer", "depthwise kernel", 4), *bias]
     return []
@@ -480,7 +521,8 @@ def check_arguments(layer: S.Layer) -> list[ShapeError]:
                     "KS309",
                     f"{kind} `{field}` '{init}' only initializes 2D matrices, but the {weight} has rank {rank}",
                     field,
-                    "use another initializer, e.g. the default" + (" (zeros)" if weight == "bias" else ""),
+                    "use another initializer, e.g. the default"
+                    + (" (zeros)" if weight == "bias" else ""),
                 )
             )
         elif init in _ORTHOGONAL and rank < 2:
@@ -520,7 +562,9 @@ class _Collector:
     def __init__(self) -> None:
         self.items: list[Diagnostic] = []
 
-    def add(self, code: str, message: str, path: tuple[str | int, ...], hint: str | None = None) -> None:
+    def add(
+        self, code: str, message: str, path: tuple[str | int, ...], hint: str | None = None
+    ) -> None:
         self.items.append(Diagnostic(code=code, message=message, path=pointer(path), hint=hint))
 
 
@@ -626,7 +670,11 @@ def _names(spec: S.Spec, has_input: bool, out: _Collector) -> list[str]:
             continue  # refused anyway (KS211)
         if name in seen:
             j, j_user = seen[name]
-            first = "the model's input layer" if j is None else f"layers[{j}] ({_keras_class(layers[j])})"
+            first = (
+                "the model's input layer"
+                if j is None
+                else f"layers[{j}] ({_keras_class(layers[j])})"
+            )
             if user:
                 path: tuple[str | int, ...] = ("layers", i, "name")
                 how = ""
@@ -650,10 +698,14 @@ def _hint_for(err: ShapeError, first_inferred: bool) -> str | None:
     if err.reshape_to is not None:
         target = err.reshape_to
         if first_inferred:
-            hints.append(f"give the input shape the rank this layer needs, e.g. `input_shape: {fmt_list(target)}`")
+            hints.append(
+                f"give the input shape the rank this layer needs, e.g. `input_shape: {fmt_list(target)}`"
+            )
         elif sum(d is None for d in target) <= 1:
             as_target = tuple(-1 if d is None else d for d in target)
-            hints.append(f"add `{{type: Reshape, target_shape: {fmt_list(as_target)}}}` before this layer")
+            hints.append(
+                f"add `{{type: Reshape, target_shape: {fmt_list(as_target)}}}` before this layer"
+            )
     if err.hint:
         hints.append(err.hint)
     return "; or ".join(hints) if hints else None
@@ -679,18 +731,21 @@ def analyse_shapes(spec: S.Spec) -> ShapeAnalysis:
             continue  # the model's input (first) or refused (KS211); never in model.layers
         arg_errors = check_arguments(layer)
         for err in arg_errors:
-            out.add(err.code, err.message, ("layers", i, *((err.field,) if err.field else ())), err.hint)
-        if stopped:
+            out.add(
+                err.code, err.message, ("layers", i, *((err.field,) if err.field else ())), err.hint
+            )
+        if stopped or shape is None:
             continue
         if arg_errors:
             stopped = True
             continue
         try:
-            assert shape is not None
             result, trainable, non_trainable = SHAPE_RULES[type(layer)](layer, shape)
         except ShapeError as err:
             out.add(
-                err.code, err.message, ("layers", i, *((err.field,) if err.field else ())),
+                err.code,
+                err.message,
+                ("layers", i, *((err.field,) if err.field else ())),
                 _hint_for(err, not infos),
             )
             stopped = True

@@ -84,7 +84,9 @@ def conv_output_length(
     ``np.floor``, negative numerators included.
     """
     if padding not in PADDINGS:
-        raise ShapeError("KS309", f"`padding` must be 'valid', 'same' or 'causal', got {padding!r}", "padding")
+        raise ShapeError(
+            "KS309", f"`padding` must be 'valid', 'same' or 'causal', got {padding!r}", "padding"
+        )
     if length is None:
         return None
     if padding == "valid":
@@ -117,7 +119,9 @@ def pool_output_length(
     """
     stride = pool if stride is None else stride
     if padding not in ("valid", "same"):
-        raise ShapeError("KS309", f"`padding` must be 'valid' or 'same', got {padding!r}", "padding")
+        raise ShapeError(
+            "KS309", f"`padding` must be 'valid' or 'same', got {padding!r}", "padding"
+        )
     if length is None:
         return None
     if padding == "valid":
@@ -154,7 +158,9 @@ def deconv_output_length(
     tensor's shape check).
     """
     if padding not in ("valid", "same"):
-        raise ShapeError("KS309", f"`padding` must be 'valid' or 'same', got {padding!r}", "padding")
+        raise ShapeError(
+            "KS309", f"`padding` must be 'valid' or 'same', got {padding!r}", "padding"
+        )
     if length is None:
         return None
     span = effective_kernel(kernel, dilation)
@@ -189,7 +195,9 @@ def channel_axis(data_format: str | None) -> int:
     return 1 if data_format == "channels_first" else -1
 
 
-def _with_spatial(shape: Shape, data_format: str | None, spatial: Sequence[int | None], channels: int | None) -> Shape:
+def _with_spatial(
+    shape: Shape, data_format: str | None, spatial: Sequence[int | None], channels: int | None
+) -> Shape:
     if data_format == "channels_first":
         return (shape[0], channels, *spatial)
     return (shape[0], *spatial, channels)
@@ -224,7 +232,11 @@ def conv_output_shape(
     names = axis_names(n)
     spatial = [
         conv_output_length(
-            input_shape[ax], kernel_size[i], strides[i], padding, dilation_rate[i],
+            input_shape[ax],
+            kernel_size[i],
+            strides[i],
+            padding,
+            dilation_rate[i],
             what=f"{layer} output {names[i]}",
         )
         for i, ax in enumerate(spatial_axes(len(input_shape), data_format))
@@ -255,8 +267,12 @@ def conv_transpose_output_shape(
     names = axis_names(n)
     spatial = [
         deconv_output_length(
-            input_shape[ax], kernel_size[i], strides[i], padding,
-            None if output_padding is None else output_padding[i], dilation_rate[i],
+            input_shape[ax],
+            kernel_size[i],
+            strides[i],
+            padding,
+            None if output_padding is None else output_padding[i],
+            dilation_rate[i],
             what=f"{layer} output {names[i]}",
         )
         for i, ax in enumerate(spatial_axes(len(input_shape), data_format))
@@ -284,13 +300,17 @@ def pool_output_shape(
     names = axis_names(n)
     axes = spatial_axes(len(input_shape), data_format)
     spatial = [
-        pool_output_length(input_shape[ax], pool_size[i], strides[i], padding, what=f"{layer} output {names[i]}")
+        pool_output_length(
+            input_shape[ax], pool_size[i], strides[i], padding, what=f"{layer} output {names[i]}"
+        )
         for i, ax in enumerate(axes)
     ]
     return _with_spatial(input_shape, data_format, spatial, input_shape[channel_axis(data_format)])
 
 
-def global_pool_output_shape(input_shape: Shape, data_format: str | None = None, keepdims: bool = False) -> Shape:
+def global_pool_output_shape(
+    input_shape: Shape, data_format: str | None = None, keepdims: bool = False
+) -> Shape:
     """Global pooling: the channels, with 1 for each spatial axis under ``keepdims``."""
     channels = input_shape[channel_axis(data_format)]
     n = len(input_shape) - 2
@@ -366,7 +386,9 @@ def reshape_output_shape(input_shape: Shape, target_shape: Sequence[int]) -> Sha
 
 
 def cropping2d_output_shape(
-    input_shape: Shape, cropping: tuple[tuple[int, int], tuple[int, int]], data_format: str | None = None
+    input_shape: Shape,
+    cropping: tuple[tuple[int, int], tuple[int, int]],
+    data_format: str | None = None,
 ) -> Shape:
     """Cropping2D: each spatial size minus its crops; Keras rejects crops >= the size."""
     axes = spatial_axes(4, data_format)
@@ -388,7 +410,9 @@ def cropping2d_output_shape(
 
 
 def zero_padding2d_output_shape(
-    input_shape: Shape, padding: tuple[tuple[int, int], tuple[int, int]], data_format: str | None = None
+    input_shape: Shape,
+    padding: tuple[tuple[int, int], tuple[int, int]],
+    data_format: str | None = None,
 ) -> Shape:
     out = list(input_shape)
     for (lo, hi), ax in zip(padding, spatial_axes(4, data_format), strict=True):
@@ -397,7 +421,9 @@ def zero_padding2d_output_shape(
     return tuple(out)
 
 
-def upsampling2d_output_shape(input_shape: Shape, size: Sequence[int], data_format: str | None = None) -> Shape:
+def upsampling2d_output_shape(
+    input_shape: Shape, size: Sequence[int], data_format: str | None = None
+) -> Shape:
     out = list(input_shape)
     for factor, ax in zip(size, spatial_axes(4, data_format), strict=True):
         if out[ax] is not None:

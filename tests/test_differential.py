@@ -38,7 +38,7 @@ from pydantic import ValidationError  # noqa: E402
 from kerasspec import spec as S  # noqa: E402
 from kerasspec.analysis import ShapeAnalysis, analyse_shapes  # noqa: E402
 from kerasspec.diagnostics import Severity  # noqa: E402
-from kerasspec.names import ACTIVATIONS, INITIALIZERS  # noqa: E402
+from kerasspec.names import ACTIVATIONS  # noqa: E402
 
 pytestmark = [pytest.mark.keras, pytest.mark.slow]
 
@@ -86,7 +86,7 @@ def _conv_common(layer: Any) -> dict[str, Any]:
     }
 
 
-def make_layer(layer: S.Layer) -> Any:  # noqa: C901, PLR0911  (one branch per kind)
+def make_layer(layer: S.Layer) -> Any:
     """The Keras layer for a spec layer, by its explicit constructor."""
     L = keras.layers
     c = _common(layer)
@@ -99,32 +99,57 @@ def make_layer(layer: S.Layer) -> Any:  # noqa: C901, PLR0911  (one branch per k
     if isinstance(layer, S.Conv2D | S.Conv1D):
         cls = L.Conv2D if isinstance(layer, S.Conv2D) else L.Conv1D
         return cls(
-            layer.filters, layer.kernel_size, strides=layer.strides, padding=layer.padding,
-            data_format=layer.data_format, dilation_rate=layer.dilation_rate, groups=layer.groups,
-            **_conv_common(layer), **c,
+            layer.filters,
+            layer.kernel_size,
+            strides=layer.strides,
+            padding=layer.padding,
+            data_format=layer.data_format,
+            dilation_rate=layer.dilation_rate,
+            groups=layer.groups,
+            **_conv_common(layer),
+            **c,
         )
     if isinstance(layer, S.Conv2DTranspose):
         return L.Conv2DTranspose(
-            layer.filters, layer.kernel_size, strides=layer.strides, padding=layer.padding,
-            output_padding=layer.output_padding, data_format=layer.data_format,
-            dilation_rate=layer.dilation_rate, **_conv_common(layer), **c,
+            layer.filters,
+            layer.kernel_size,
+            strides=layer.strides,
+            padding=layer.padding,
+            output_padding=layer.output_padding,
+            data_format=layer.data_format,
+            dilation_rate=layer.dilation_rate,
+            **_conv_common(layer),
+            **c,
         )
     if isinstance(layer, S.SeparableConv2D):
         return L.SeparableConv2D(
-            layer.filters, layer.kernel_size, strides=layer.strides, padding=layer.padding,
-            data_format=layer.data_format, dilation_rate=layer.dilation_rate,
-            depth_multiplier=layer.depth_multiplier, activation=layer.activation,
-            use_bias=layer.use_bias, depthwise_initializer=layer.depthwise_initializer,
+            layer.filters,
+            layer.kernel_size,
+            strides=layer.strides,
+            padding=layer.padding,
+            data_format=layer.data_format,
+            dilation_rate=layer.dilation_rate,
+            depth_multiplier=layer.depth_multiplier,
+            activation=layer.activation,
+            use_bias=layer.use_bias,
+            depthwise_initializer=layer.depthwise_initializer,
             pointwise_initializer=layer.pointwise_initializer,
-            bias_initializer=layer.bias_initializer, **c,
+            bias_initializer=layer.bias_initializer,
+            **c,
         )
     if isinstance(layer, S.DepthwiseConv2D):
         return L.DepthwiseConv2D(
-            layer.kernel_size, strides=layer.strides, padding=layer.padding,
-            depth_multiplier=layer.depth_multiplier, data_format=layer.data_format,
-            dilation_rate=layer.dilation_rate, activation=layer.activation, use_bias=layer.use_bias,
+            layer.kernel_size,
+            strides=layer.strides,
+            padding=layer.padding,
+            depth_multiplier=layer.depth_multiplier,
+            data_format=layer.data_format,
+            dilation_rate=layer.dilation_rate,
+            activation=layer.activation,
+            use_bias=layer.use_bias,
             depthwise_initializer=layer.depthwise_initializer,
-            bias_initializer=layer.bias_initializer, **c,
+            bias_initializer=layer.bias_initializer,
+            **c,
         )
     pools = {
         S.MaxPooling2D: L.MaxPooling2D, S.AveragePooling2D: L.AveragePooling2D,
@@ -132,8 +157,11 @@ def make_layer(layer: S.Layer) -> Any:  # noqa: C901, PLR0911  (one branch per k
     }  # fmt: skip
     if type(layer) in pools:
         return pools[type(layer)](
-            pool_size=layer.pool_size, strides=layer.strides, padding=layer.padding,
-            data_format=layer.data_format, **c,
+            pool_size=layer.pool_size,
+            strides=layer.strides,
+            padding=layer.padding,
+            data_format=layer.data_format,
+            **c,
         )
     global_pools = {
         S.GlobalAveragePooling2D: L.GlobalAveragePooling2D,
@@ -142,7 +170,9 @@ def make_layer(layer: S.Layer) -> Any:  # noqa: C901, PLR0911  (one branch per k
         S.GlobalMaxPooling1D: L.GlobalMaxPooling1D,
     }
     if type(layer) in global_pools:
-        return global_pools[type(layer)](data_format=layer.data_format, keepdims=layer.keepdims, **c)
+        return global_pools[type(layer)](
+            data_format=layer.data_format, keepdims=layer.keepdims, **c
+        )
     if isinstance(layer, S.Flatten):
         return L.Flatten(data_format=layer.data_format, **c)
     if isinstance(layer, S.Dropout):
@@ -152,23 +182,35 @@ def make_layer(layer: S.Layer) -> Any:  # noqa: C901, PLR0911  (one branch per k
         # TypeErrors there, so a builder sets them the way Keras would use them.
         if layer.input_shape is not None and layer.input_dim is not None:
             raise ValueError("input_shape and input_dim together")  # what every other layer raises
-        out = L.SpatialDropout2D(layer.rate, data_format=layer.data_format, seed=layer.seed, name=layer.name)
+        out = L.SpatialDropout2D(
+            layer.rate, data_format=layer.data_format, seed=layer.seed, name=layer.name
+        )
         out.trainable = layer.trainable
         shape = layer.input_shape if layer.input_dim is None else (layer.input_dim,)
         if shape is not None:
-            out._input_shape_arg = shape  # what Layer.__init__ stores; Sequential reads it on the first layer
+            out._input_shape_arg = (
+                shape  # what Layer.__init__ stores; Sequential reads it on the first layer
+            )
         return out
     if isinstance(layer, S.ActivationLayer):
         return L.Activation(layer.activation, **c)
     if isinstance(layer, S.BatchNormalization):
         return L.BatchNormalization(
-            axis=layer.axis, momentum=layer.momentum, epsilon=layer.epsilon,
-            center=layer.center, scale=layer.scale, **c,
+            axis=layer.axis,
+            momentum=layer.momentum,
+            epsilon=layer.epsilon,
+            center=layer.center,
+            scale=layer.scale,
+            **c,
         )
     if isinstance(layer, S.LayerNormalization):
         return L.LayerNormalization(
-            axis=layer.axis, epsilon=layer.epsilon, center=layer.center, scale=layer.scale,
-            rms_scaling=layer.rms_scaling, **c,
+            axis=layer.axis,
+            epsilon=layer.epsilon,
+            center=layer.center,
+            scale=layer.scale,
+            rms_scaling=layer.rms_scaling,
+            **c,
         )
     if isinstance(layer, S.Reshape):
         return L.Reshape(layer.target_shape, **c)
@@ -179,7 +221,9 @@ def make_layer(layer: S.Layer) -> Any:  # noqa: C901, PLR0911  (one branch per k
     if isinstance(layer, S.Cropping2D):
         return L.Cropping2D(layer.cropping, data_format=layer.data_format, **c)
     if isinstance(layer, S.UpSampling2D):
-        return L.UpSampling2D(layer.size, data_format=layer.data_format, interpolation=layer.interpolation, **c)
+        return L.UpSampling2D(
+            layer.size, data_format=layer.data_format, interpolation=layer.interpolation, **c
+        )
     raise AssertionError(f"no Keras builder for {type(layer).__name__}")
 
 
@@ -196,7 +240,11 @@ def build_keras(spec: S.Spec) -> Any:
     first = layers[0]
     objs: list[Any] = []
     if spec.input_shape is not None:
-        if isinstance(first, S.Input) or first.input_shape is not None or first.input_dim is not None:
+        if (
+            isinstance(first, S.Input)
+            or first.input_shape is not None
+            or first.input_dim is not None
+        ):
             raise SpecRule("input shape given twice")
         objs.append(keras.Input(shape=spec.input_shape))
     objs.extend(make_layer(layer) for layer in layers)
@@ -211,21 +259,28 @@ def weight_count(weights: list[Any]) -> int:
 
 
 # --------------------------------------------------------------------------- the generator
+# Layers are drawn knowing the shape so far (from the analysis: it only biases
+# the draw towards arguments that fit; Keras alone decides). 85% of draws fit
+# the input, the rest are anything the schema allows, so both Keras's accept
+# and reject paths get exercised deep into the model.
 
-DIM = st.integers(1, 24)
-SMALL = st.integers(1, 4)
+Shape = tuple[int | None, ...]
+
 FORMATS = st.sampled_from([None, None, "channels_last", "channels_first"])
-INITS = st.sampled_from(["glorot_uniform"] * 6 + ["zeros", "he_normal", "identity", "orthogonal", "Identity"])
-INIT_ANY = st.sampled_from(INITIALIZERS)
-PADDING = st.sampled_from(["valid", "same", "SAME", "Valid"])
+INITS = st.sampled_from(
+    ["glorot_uniform"] * 12 + ["zeros", "he_normal", "identity", "orthogonal", "Identity"]
+)
+BIAS_INITS = st.sampled_from(["zeros"] * 8 + ["ones", "he_uniform", "orthogonal", "identity"])
+PADDING = st.sampled_from(["valid", "valid", "same", "SAME", "Valid"])
 REGS = st.one_of(
-    st.none(), st.none(), st.none(),
     st.sampled_from(["l1", "l2", "L1L2"]),
-    st.builds(lambda t, v: {"type": t, t.lower(): v}, st.sampled_from(["L1", "L2"]), st.floats(0, 0.1)),
-)  # fmt: skip
-NAMES = st.sampled_from(["dense", "dense_1", "conv2d", "flatten", "input_layer", "x", "x", "head"])
+    st.builds(
+        lambda t, v: {"type": t, t.lower(): v}, st.sampled_from(["L1", "L2"]), st.floats(0, 0.1)
+    ),
+)
+NAMES = st.sampled_from(["dense", "dense_1", "conv2d", "flatten", "input_layer", "head", "body"])
 
-# The rank each kind needs (None: any) and the rank it outputs (None: same as input).
+# The rank (with batch) each kind needs; absent: any rank.
 NEEDS = {
     "Conv2D": 4, "Conv2DTranspose": 4, "SeparableConv2D": 4, "DepthwiseConv2D": 4,
     "MaxPooling2D": 4, "AveragePooling2D": 4, "GlobalAveragePooling2D": 4, "GlobalMaxPooling2D": 4,
@@ -233,132 +288,253 @@ NEEDS = {
     "Conv1D": 3, "MaxPooling1D": 3, "AveragePooling1D": 3, "GlobalAveragePooling1D": 3,
     "GlobalMaxPooling1D": 3,
 }  # fmt: skip
-KINDS = [cls.TYPES for cls in S.LAYER_CLASSES if cls is not S.Input]
+CONVS = ("Conv2D", "Conv1D", "Conv2DTranspose", "SeparableConv2D", "DepthwiseConv2D")
+# Convolutions have the most arguments and rules: draw them three times as often.
+KINDS = [
+    cls.TYPES[0]
+    for cls in S.LAYER_CLASSES
+    if cls is not S.Input
+    for _ in range(3 if cls.TYPES[0] in CONVS else 1)
+]
 
 
-def _ks(n: int, lo: int = 1, hi: int = 5) -> st.SearchStrategy[Any]:
-    one = st.integers(lo, hi)
-    return one if n == 1 else st.one_of(one, st.lists(one, min_size=n, max_size=n))
+def _p(draw: st.DrawFn, p: float) -> bool:
+    """True with probability p; Hypothesis's simplest draw (0) gives the likelier outcome."""
+    # sampled_from is uniform, where Hypothesis's integers lean towards small values.
+    u = draw(st.sampled_from(range(100)))
+    return u < p * 100 if p > 0.5 else u >= (1 - p) * 100
 
 
-def _stride(n: int) -> st.SearchStrategy[Any]:
-    one = st.sampled_from([1, 1, 1, 2, 2, 3])
-    return one if n == 1 else st.one_of(one, st.lists(one, min_size=n, max_size=n))
+def _as_arg(draw: st.DrawFn, values: list[int]) -> Any:
+    """An IntTuple field as a spec may write it: an int when all equal (sometimes), else a list."""
+    if len(set(values)) == 1 and _p(draw, 0.5):
+        return values[0]
+    return values
 
 
-def _maybe(draw: st.DrawFn, d: dict[str, Any], key: str, strategy: st.SearchStrategy[Any], p: float = 0.5) -> None:
-    if draw(st.floats(0, 1)) < p:
-        d[key] = draw(strategy)
+def _spatial(shape: Shape | None, n: int, fmt: str | None) -> list[int | None]:
+    """The spatial sizes of `shape` for an n-D layer in `fmt`, or unknowns when it does not fit."""
+    if shape is None or len(shape) != n + 2:
+        return [None] * n
+    return list(shape[2:] if fmt == "channels_first" else shape[1:-1])
+
+
+def _channels(shape: Shape | None, fmt: str | None) -> int | None:
+    if shape is None or len(shape) < 2:
+        return None
+    return shape[1] if fmt == "channels_first" else shape[-1]
+
+
+def _fitting_size(draw: st.DrawFn, dim: int | None, hi: int, span: int = 1) -> int:
+    """A window size that mostly fits `dim` (with `span` = dilation), sometimes anything up to `hi`."""
+    if dim is not None and _p(draw, 0.85):
+        return draw(st.integers(1, max(1, min(hi, (dim - 1) // span + 1))))
+    return draw(st.integers(1, hi))
+
+
+def _conv(draw: st.DrawFn, d: dict[str, Any], kind: str, shape: Shape | None) -> None:
+    n = 1 if kind == "Conv1D" else 2
+    fmt = draw(FORMATS)
+    if fmt is not None or _p(draw, 0.1):
+        d["data_format"] = fmt
+    dims = _spatial(shape, n, fmt)
+    mode = draw(st.sampled_from(["plain"] * 10 + ["strides"] * 5 + ["dilation"] * 4 + ["both"]))
+    strides = [
+        draw(st.sampled_from([2, 2, 3])) if mode in ("strides", "both") and _p(draw, 0.8) else 1
+        for _ in range(n)
+    ]
+    dilation = [
+        draw(st.sampled_from([2, 2, 3])) if mode in ("dilation", "both") and _p(draw, 0.8) else 1
+        for _ in range(n)
+    ]
+    if kind == "Conv2DTranspose":  # grows its input: any kernel fits
+        d["kernel_size"] = _as_arg(draw, [draw(st.integers(1, 5)) for _ in range(n)])
+    else:
+        d["kernel_size"] = _as_arg(
+            draw, [_fitting_size(draw, dims[i], 5, dilation[i]) for i in range(n)]
+        )
+    if strides != [1] * n or _p(draw, 0.1):
+        d["strides"] = _as_arg(draw, strides)
+    if dilation != [1] * n or _p(draw, 0.1):
+        d["dilation_rate"] = _as_arg(draw, dilation)
+    pads = ["valid", "same", "causal", "CAUSAL"] if kind == "Conv1D" else ["valid", "same", "SAME"]
+    if _p(draw, 0.7):
+        d["padding"] = draw(st.sampled_from(pads))
+    if kind in ("Conv2D", "Conv1D", "Conv2DTranspose", "SeparableConv2D"):
+        d["filters"] = draw(st.integers(1, 12))
+    if kind in ("Conv2D", "Conv1D") and _p(draw, 0.3):
+        c = _channels(shape, fmt)
+        divisors = [g for g in (2, 3, 4) if c is not None and c % g == 0]
+        if divisors and _p(draw, 0.85):
+            d["groups"] = draw(st.sampled_from(divisors))
+            d["filters"] = d["groups"] * draw(st.integers(1, 4))
+        else:
+            d["groups"] = draw(st.integers(1, 4))
+    if kind == "Conv2DTranspose" and _p(draw, 0.5):
+        if _p(draw, 0.9):
+            d["output_padding"] = [draw(st.integers(0, s - 1)) for s in strides]
+        else:
+            d["output_padding"] = draw(st.integers(0, 2))
+    if kind in ("SeparableConv2D", "DepthwiseConv2D") and _p(draw, 0.4):
+        d["depth_multiplier"] = draw(st.integers(1, 3))
+    if _p(draw, 0.3):
+        d["use_bias"] = draw(st.booleans())
+    init_fields = {
+        "SeparableConv2D": ["depthwise_initializer", "pointwise_initializer"],
+        "DepthwiseConv2D": ["depthwise_initializer"],
+    }.get(kind, ["kernel_initializer"])
+    for field in init_fields:
+        if _p(draw, 0.15):
+            d[field] = draw(INITS)
+    if _p(draw, 0.1):
+        d["bias_initializer"] = draw(BIAS_INITS)
+    if kind in ("Conv2D", "Conv1D", "Conv2DTranspose"):
+        for field in ("kernel_regularizer", "bias_regularizer", "activity_regularizer"):
+            if _p(draw, 0.05):
+                d[field] = draw(REGS)
+    if _p(draw, 0.3):
+        d["activation"] = draw(st.one_of(st.none(), st.sampled_from(ACTIVATIONS)))
+
+
+def _axis(draw: st.DrawFn, rank: int | None) -> int:
+    if rank is not None and _p(draw, 0.85):
+        return draw(st.sampled_from([a for a in range(-rank, rank) if a not in (0, -rank)] or [-1]))
+    return draw(st.sampled_from([0, 0, -5, -4, -3, -2, 1, 2, 3, 4, 5]))  # 0 is the batch axis
+
+
+def _factor(draw: st.DrawFn, size: int) -> list[int]:
+    """A random factorization of `size` into 1-3 sizes, one maybe -1."""
+    parts: list[int] = []
+    rest = size
+    for _ in range(draw(st.integers(0, 2))):
+        divisors = [k for k in range(1, min(rest, 64) + 1) if rest % k == 0]
+        k = draw(st.sampled_from(divisors))
+        parts.append(k)
+        rest //= k
+    parts.append(rest)
+    parts = draw(st.permutations(parts))
+    if _p(draw, 0.5):
+        parts[draw(st.integers(0, len(parts) - 1))] = -1
+    return list(parts)
 
 
 @st.composite
-def layer_dict(draw: st.DrawFn, kind: str, rank: int) -> dict[str, Any]:  # noqa: C901
+def layer_dict(draw: st.DrawFn, kind: str, shape: Shape | None) -> dict[str, Any]:
     d: dict[str, Any] = {"type": kind}
     aliases = S.LAYER_TYPES[kind].TYPES
-    if len(aliases) > 1 and draw(st.booleans()):
+    if len(aliases) > 1 and _p(draw, 0.3):
         d["type"] = draw(st.sampled_from(aliases))
+    rank = None if shape is None else len(shape)
     n = 1 if kind.endswith("1D") else 2
     if kind == "Dense":
         d["units"] = draw(st.integers(1, 16))
-        _maybe(draw, d, "use_bias", st.booleans())
-        _maybe(draw, d, "kernel_initializer", INITS, 0.3)
-        _maybe(draw, d, "bias_initializer", st.sampled_from(["zeros", "ones", "orthogonal", "identity"]), 0.15)
-        _maybe(draw, d, "kernel_regularizer", REGS, 0.2)
-    elif kind in ("Conv2D", "Conv1D", "Conv2DTranspose"):
-        d["filters"] = draw(st.integers(1, 12))
-        d["kernel_size"] = draw(_ks(n))
-        _maybe(draw, d, "strides", _stride(n))
-        pads = ["valid", "same", "causal", "CAUSAL"] if kind == "Conv1D" else ["valid", "same", "SAME"]
-        _maybe(draw, d, "padding", st.sampled_from(pads), 0.6)
-        _maybe(draw, d, "dilation_rate", _ks(n, 1, 3), 0.3)
-        _maybe(draw, d, "data_format", FORMATS, 0.4)
-        _maybe(draw, d, "use_bias", st.booleans(), 0.3)
-        _maybe(draw, d, "kernel_initializer", INITS, 0.2)
-        _maybe(draw, d, "bias_initializer", st.sampled_from(["zeros", "orthogonal", "he_uniform"]), 0.1)
-        _maybe(draw, d, "bias_regularizer", REGS, 0.1)
-        _maybe(draw, d, "activity_regularizer", REGS, 0.1)
-        if kind == "Conv2DTranspose":
-            _maybe(draw, d, "output_padding", _ks(2, 0, 2), 0.3)
-        else:
-            _maybe(draw, d, "groups", st.sampled_from([1, 2, 3, 4]), 0.3)
-    elif kind in ("SeparableConv2D", "DepthwiseConv2D"):
-        if kind == "SeparableConv2D":
-            d["filters"] = draw(st.integers(1, 12))
-            _maybe(draw, d, "pointwise_initializer", INITS, 0.2)
-        d["kernel_size"] = draw(_ks(2))
-        _maybe(draw, d, "strides", _stride(2))
-        _maybe(draw, d, "padding", PADDING, 0.6)
-        _maybe(draw, d, "dilation_rate", _ks(2, 1, 3), 0.3)
-        _maybe(draw, d, "depth_multiplier", SMALL, 0.4)
-        _maybe(draw, d, "data_format", FORMATS, 0.4)
-        _maybe(draw, d, "use_bias", st.booleans(), 0.3)
-        _maybe(draw, d, "depthwise_initializer", INITS, 0.2)
-        _maybe(draw, d, "bias_initializer", st.sampled_from(["zeros", "orthogonal"]), 0.1)
+        if _p(draw, 0.3):
+            d["use_bias"] = draw(st.booleans())
+        if _p(draw, 0.15):
+            d["kernel_initializer"] = draw(INITS)
+        if _p(draw, 0.1):
+            d["bias_initializer"] = draw(BIAS_INITS)
+        for field in ("kernel_regularizer", "bias_regularizer", "activity_regularizer"):
+            if _p(draw, 0.05):
+                d[field] = draw(REGS)
+        if _p(draw, 0.4):
+            d["activation"] = draw(st.one_of(st.none(), st.sampled_from(ACTIVATIONS)))
+    elif kind in CONVS:
+        _conv(draw, d, kind, shape)
     elif kind in ("MaxPooling2D", "AveragePooling2D", "MaxPooling1D", "AveragePooling1D"):
-        _maybe(draw, d, "pool_size", _ks(n, 1, 4), 0.7)
-        _maybe(draw, d, "strides", _stride(n), 0.4)
-        _maybe(draw, d, "padding", PADDING, 0.5)
-        _maybe(draw, d, "data_format", FORMATS, 0.3)
+        fmt = draw(FORMATS)
+        if fmt is not None:
+            d["data_format"] = fmt
+        dims = _spatial(shape, n, fmt)
+        if _p(draw, 0.7):
+            d["pool_size"] = _as_arg(draw, [_fitting_size(draw, dims[i], 4) for i in range(n)])
+        if _p(draw, 0.4):
+            d["strides"] = _as_arg(draw, [draw(st.sampled_from([1, 1, 2, 3])) for _ in range(n)])
+        if _p(draw, 0.5):
+            d["padding"] = draw(PADDING)
     elif kind.startswith("Global"):
-        _maybe(draw, d, "data_format", FORMATS, 0.4)
-        _maybe(draw, d, "keepdims", st.booleans(), 0.3)
+        if _p(draw, 0.4):
+            d["data_format"] = draw(FORMATS)
+        if _p(draw, 0.3):
+            d["keepdims"] = draw(st.booleans())
     elif kind == "Flatten":
-        _maybe(draw, d, "data_format", FORMATS, 0.2)
+        if _p(draw, 0.2):
+            d["data_format"] = draw(FORMATS)
     elif kind == "Dropout":
         d["rate"] = draw(st.sampled_from([0.0, 0.25, 0.5, 1.0]))
-        _maybe(draw, d, "seed", st.integers(0, 100), 0.2)
+        if _p(draw, 0.2):
+            d["seed"] = draw(st.integers(0, 100))
     elif kind == "SpatialDropout2D":
         d["rate"] = draw(st.sampled_from([0.0, 0.2, 0.5]))
-        _maybe(draw, d, "data_format", FORMATS, 0.4)
-        _maybe(draw, d, "seed", st.integers(0, 100), 0.2)
+        if _p(draw, 0.4):
+            d["data_format"] = draw(FORMATS)
+        if _p(draw, 0.2):
+            d["seed"] = draw(st.integers(0, 100))
     elif kind == "Activation":
         d["activation"] = draw(st.sampled_from(ACTIVATIONS))
     elif kind == "BatchNormalization":
-        _maybe(draw, d, "axis", st.integers(-4, 4), 0.4)
-        _maybe(draw, d, "center", st.booleans(), 0.3)
-        _maybe(draw, d, "scale", st.booleans(), 0.3)
-        _maybe(draw, d, "momentum", st.floats(0, 1), 0.1)
+        if _p(draw, 0.4):
+            d["axis"] = _axis(draw, rank)
+        for field in ("center", "scale"):
+            if _p(draw, 0.3):
+                d[field] = draw(st.booleans())
+        if _p(draw, 0.1):
+            d["momentum"] = draw(st.floats(0, 1))
     elif kind == "LayerNormalization":
-        _maybe(draw, d, "axis", st.one_of(st.integers(-4, 4), st.lists(st.integers(-4, 4), max_size=3)), 0.5)
-        _maybe(draw, d, "center", st.booleans(), 0.3)
-        _maybe(draw, d, "scale", st.booleans(), 0.3)
-        _maybe(draw, d, "rms_scaling", st.booleans(), 0.3)
+        if _p(draw, 0.5):
+            if _p(draw, 0.5):
+                d["axis"] = _axis(draw, rank)
+            else:
+                d["axis"] = [_axis(draw, rank) for _ in range(draw(st.integers(0, 3)))]
+        for field in ("center", "scale", "rms_scaling"):
+            if _p(draw, 0.3):
+                d[field] = draw(st.booleans())
     elif kind == "Reshape":
-        size = st.sampled_from([1, 2, 3, 4, 6, 8, 16])
-        d["target_shape"] = draw(
-            st.one_of(
-                st.just([-1]),
-                st.lists(st.one_of(size, st.just(-1)), min_size=1, max_size=3),
-                st.lists(size, min_size=1, max_size=3),
-            )
-        )
+        sample = None if shape is None else shape[1:]
+        if sample is not None and None not in sample and math.prod(sample) > 0 and _p(draw, 0.8):  # type: ignore[arg-type]
+            d["target_shape"] = _factor(draw, math.prod(sample))  # type: ignore[arg-type]
+        else:
+            size = st.sampled_from([1, 2, 3, 4, 6, 8, 16])
+            d["target_shape"] = draw(st.lists(st.one_of(size, st.just(-1)), min_size=1, max_size=3))
     elif kind == "Rescaling":
         d["scale"] = draw(st.sampled_from([1 / 255, 0.5, 2.0]))
-        _maybe(draw, d, "offset", st.sampled_from([0.0, -1.0]), 0.3)
+        if _p(draw, 0.3):
+            d["offset"] = draw(st.sampled_from([0.0, -1.0]))
     elif kind in ("ZeroPadding2D", "Cropping2D"):
+        fmt = draw(FORMATS)
+        if fmt is not None:
+            d["data_format"] = fmt
+        dims = _spatial(shape, 2, fmt)
+        pairs = []
+        for dim in dims:
+            if kind == "Cropping2D" and dim and _p(draw, 0.85):
+                pairs.append([draw(st.integers(0, (dim - 1) // 2)) for _ in range(2)])
+            else:
+                pairs.append([draw(st.integers(0, 4)) for _ in range(2)])
         key = "padding" if kind == "ZeroPadding2D" else "cropping"
-        hi = 3 if kind == "ZeroPadding2D" else 6
-        one = st.integers(0, hi)
-        _maybe(
-            draw, d, key,
-            st.one_of(one, st.lists(one, min_size=2, max_size=2),
-                      st.lists(st.lists(one, min_size=2, max_size=2), min_size=2, max_size=2)),
-            0.8,
-        )  # fmt: skip
-        _maybe(draw, d, "data_format", FORMATS, 0.3)
+        form = draw(st.sampled_from(["pairs", "sym", "int", "default"]))
+        if form == "pairs":
+            d[key] = pairs
+        elif form == "sym":
+            d[key] = [pairs[0][0], pairs[1][0]]
+        elif form == "int":
+            d[key] = pairs[0][0]
     elif kind == "UpSampling2D":
-        _maybe(draw, d, "size", _ks(2, 1, 3), 0.6)
-        _maybe(draw, d, "data_format", FORMATS, 0.3)
-        _maybe(draw, d, "interpolation", st.sampled_from(["nearest", "bilinear", "area"]), 0.2)
-    if kind in ("Dense", "Conv2D", "Conv1D", "Conv2DTranspose", "SeparableConv2D", "DepthwiseConv2D", "Activation"):
-        if kind != "Activation":
-            _maybe(draw, d, "activation", st.one_of(st.none(), st.sampled_from(ACTIVATIONS)), 0.3)
-    _maybe(draw, d, "name", NAMES, 0.06)
-    _maybe(draw, d, "trainable", st.booleans(), 0.1)
+        if _p(draw, 0.6):
+            d["size"] = _as_arg(draw, [draw(st.integers(1, 3)) for _ in range(2)])
+        if _p(draw, 0.3):
+            d["data_format"] = draw(FORMATS)
+        if _p(draw, 0.2):
+            d["interpolation"] = draw(st.sampled_from(["nearest", "bilinear", "area"]))
+    if _p(draw, 0.03):
+        d["name"] = draw(NAMES)
+    if _p(draw, 0.1):
+        d["trainable"] = draw(st.booleans())
     return d
 
 
 def _next_rank(kind: str, d: dict[str, Any], rank: int) -> int:
+    """The rank (with batch) a layer outputs, when the analysis cannot say."""
     if kind == "Flatten":
         return 2
     if kind.startswith("Global"):
@@ -368,22 +544,58 @@ def _next_rank(kind: str, d: dict[str, Any], rank: int) -> int:
     return rank
 
 
+def current_shape(probe: dict[str, Any]) -> Shape | None:
+    """The output shape of the layers so far, per the analysis; None once it fails."""
+    try:
+        analysis = analyse_shapes(S.Spec.model_validate(probe))
+    except ValidationError:
+        return None
+    return analysis.output_shape if analysis.complete else None
+
+
+@st.composite
+def input_shape(draw: st.DrawFn) -> list[int | None]:
+    rank = draw(st.sampled_from([1, 2, 3, 3]))
+    sizes = {
+        1: [st.integers(1, 64)],
+        2: [st.integers(1, 32), st.integers(1, 8)],
+        3: [st.integers(1, 32), st.integers(1, 32), st.integers(1, 8)],
+    }[rank]
+    # Sizes of 1 reach the edge cases (kernels larger than the input, zero-size outputs).
+    shape: list[int | None] = [1 if _p(draw, 0.1) else draw(s) for s in sizes]
+    if rank == 3 and _p(draw, 0.15):  # a channels_first-style sample
+        shape = [shape[2], shape[0], shape[1]]
+    if _p(draw, 0.25):  # unknown sizes, mostly not the channels, which most layers need
+        last = len(shape) - 1
+        shape = [None if _p(draw, 0.15 if i == last else 0.45) else d for i, d in enumerate(shape)]
+    return shape
+
+
 @st.composite
 def spec_dict(draw: st.DrawFn) -> dict[str, Any]:
-    rank = draw(st.sampled_from([1, 2, 3, 3]))  # of one sample
-    dim = st.one_of(DIM, st.integers(1, 6), st.just(28), st.none()) if draw(st.floats(0, 1)) < 0.15 else DIM
-    shape = draw(st.lists(dim, min_size=rank, max_size=rank))
+    shape = draw(input_shape())
     layers: list[dict[str, Any]] = []
-    r = rank + 1  # with the batch axis
-    for _ in range(draw(st.integers(1, 6))):
-        fitting = [t for t in KINDS if NEEDS.get(t[0]) in (None, r)]
-        pool = fitting if draw(st.floats(0, 1)) < 0.85 else KINDS
-        kind = draw(st.sampled_from(pool))[0]
-        d = draw(layer_dict(kind, r))
+    probe: dict[str, Any] = {"input_shape": shape, "layers": layers}
+    current: Shape | None = (None, *shape)
+    rank = len(current)
+    for _ in range(draw(st.integers(1, 7))):
+        fitting = [k for k in KINDS if NEEDS.get(k, rank) == rank]
+        kind = draw(st.sampled_from(fitting if _p(draw, 0.85) else KINDS))
+        d = draw(layer_dict(kind, current))
         layers.append(d)
-        r = _next_rank(kind, d, r)
+        current = current_shape(probe) if current is not None else None
+        # Once the analysis stops, keep drawing layers that fit the rank Keras
+        # would see: if the analysis stopped wrongly, Keras then accepts the
+        # model and the disagreement shows, instead of hiding behind a later
+        # random layer that Keras refuses too.
+        rank = len(current) if current is not None else _next_rank(kind, d, rank)
+    # How the spec gives its input shape; the last four modes are mistakes.
     out: dict[str, Any] = {"layers": layers}
-    mode = draw(st.sampled_from(["top"] * 8 + ["first"] * 3 + ["Input"] * 3 + ["input_dim", "none", "both", "late"]))
+    mode = draw(
+        st.sampled_from(
+            ["top"] * 8 + ["first"] * 3 + ["Input"] * 3 + ["input_dim", "none", "both", "late"]
+        )
+    )
     first = layers[0]
     if mode == "top":
         out["input_shape"] = shape
@@ -391,7 +603,8 @@ def spec_dict(draw: st.DrawFn) -> dict[str, Any]:
         first["input_shape"] = shape
     elif mode == "Input":
         layers.insert(0, {"type": draw(st.sampled_from(["Input", "InputLayer"])), "shape": shape})
-        _maybe(draw, layers[0], "name", NAMES, 0.1)
+        if _p(draw, 0.1):
+            layers[0]["name"] = draw(NAMES)
     elif mode == "input_dim":
         first["input_dim"] = shape[0] or 3
     elif mode == "both":
@@ -404,7 +617,9 @@ def spec_dict(draw: st.DrawFn) -> dict[str, Any]:
     elif mode == "late":
         out["input_shape"] = shape
         where = draw(st.integers(0, len(layers) - 1))
-        extra = draw(st.sampled_from(["input_shape", "Input", "input_dim", "input_shape+input_dim"]))
+        extra = draw(
+            st.sampled_from(["input_shape", "Input", "input_dim", "input_shape+input_dim"])
+        )
         if extra == "Input":
             layers.insert(where + 1, {"type": "Input", "shape": shape})
         elif extra == "input_shape+input_dim":
@@ -420,7 +635,10 @@ def spec_dict(draw: st.DrawFn) -> dict[str, Any]:
 
 def _describe(analysis: ShapeAnalysis) -> str:
     lines = [f"  {d.code} {d.path}: {d.message}" for d in analysis.diagnostics]
-    lines += [f"  {i.name} {i.type} {i.output_shape} {i.params}/{i.trainable_params}" for i in analysis.layers]
+    lines += [
+        f"  {i.name} {i.type} {i.output_shape} {i.params}/{i.trainable_params}"
+        for i in analysis.layers
+    ]
     return "\n".join(lines)
 
 
@@ -444,16 +662,20 @@ def compare(raw: dict[str, Any], stats: Counter[str]) -> None:
             warnings.simplefilter("ignore")
             model = build_keras(spec)
     except SpecRule as e:
-        assert any(d.code == "KS211" for d in errors), f"spec rule ({e}) not reported:\n{raw}\n{_describe(analysis)}"
+        assert any(d.code == "KS211" for d in errors), (
+            f"spec rule ({e}) not reported:\n{raw}\n{_describe(analysis)}"
+        )
         stats["spec_rule"] += 1
         stats["agreed"] += 1
         return
     except NoInput:
-        assert any(d.code == "KS301" for d in errors), f"no input, no KS301:\n{raw}\n{_describe(analysis)}"
+        assert any(d.code == "KS301" for d in errors), (
+            f"no input, no KS301:\n{raw}\n{_describe(analysis)}"
+        )
         stats["no_input"] += 1
         stats["agreed"] += 1
         return
-    except Exception as e:  # noqa: BLE001  (any exception while building is a rejection)
+    except Exception as e:
         assert errors, (
             f"Keras rejects ({type(e).__name__}: {str(e)[:400]}) but the analysis accepts:\n{raw}\n"
             f"{_describe(analysis)}"
@@ -476,7 +698,8 @@ def compare(raw: dict[str, Any], stats: Counter[str]) -> None:
         for layer in model.layers
     ]
     want = [
-        (i.name, i.output_shape, i.params, i.trainable_params, i.non_trainable_params) for i in analysis.layers
+        (i.name, i.output_shape, i.params, i.trainable_params, i.non_trainable_params)
+        for i in analysis.layers
     ]
     assert got == want, f"Keras and the analysis differ:\n{raw}\nkeras:    {got}\nanalysis: {want}"
     stats["both_accept"] += 1
@@ -486,7 +709,9 @@ def compare(raw: dict[str, Any], stats: Counter[str]) -> None:
 
 
 def test_analysis_agrees_with_keras() -> None:
-    assert keras.config.image_data_format() == "channels_last", "data_format=None means channels_last here"
+    assert keras.config.image_data_format() == "channels_last", (
+        "data_format=None means channels_last here"
+    )
     stats: Counter[str] = Counter()
     start = time.monotonic()
 
@@ -514,7 +739,9 @@ def test_analysis_agrees_with_keras() -> None:
             "spec_rule": stats["spec_rule"],
             "no_input": stats["no_input"],
             "invalid_spec_skipped": stats["invalid_spec"],
-            "rejections_by_code": {k[5:]: v for k, v in sorted(stats.items()) if k.startswith("code:")},
+            "rejections_by_code": {
+                k[5:]: v for k, v in sorted(stats.items()) if k.startswith("code:")
+            },
             "accepted_layers_by_type": {
                 k[9:]: v for k, v in sorted(stats.items()) if k.startswith("accepted:")
             },
@@ -527,4 +754,6 @@ def test_analysis_agrees_with_keras() -> None:
                 json.dump(summary, f, indent=2)
     assert stats["cases"] == stats["agreed"]
     # Both sides of the decision must be exercised, or the test proves little.
-    assert stats["both_accept"] > stats["cases"] // 5 and stats["both_reject"] > stats["cases"] // 10
+    assert (
+        stats["both_accept"] > stats["cases"] // 5 and stats["both_reject"] > stats["cases"] // 10
+    )
