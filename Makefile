@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 EXTRAS ?= dev,tf-cpu,backends
 PYTEST_ARGS ?=
 
-.PHONY: venv demo test test-fast lint schema docs bench clean
+.PHONY: venv demo test test-fast lint schema docs differential bench clean
 
 venv: $(STAMP)
 
@@ -41,6 +41,10 @@ schema: venv
 # The schema and the spec reference are generated from the pydantic models.
 docs: schema
 	$(BIN)/python -m kerasspec.reference > docs/spec.md
+
+# The differential test against Keras, recording its figures for docs/analysis.md.
+differential: venv
+	KERASSPEC_DIFF_REPORT=benchmarks/results/differential.json $(BIN)/python -m pytest -q tests/test_differential.py
 
 bench: venv
 	$(BIN)/python benchmarks/run_all.py
