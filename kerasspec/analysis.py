@@ -678,6 +678,8 @@ def _names(spec: S.Spec, has_input: bool, out: _Collector) -> list[str]:
             if user:
                 path: tuple[str | int, ...] = ("layers", i, "name")
                 how = ""
+                if j is not None and not j_user:
+                    how = f" (Keras names the unnamed {_keras_class(layers[j])} at layers[{j}] '{name}')"
             else:
                 path = ("layers", j, "name") if j is not None and j_user else ("layers", i)
                 how = f" (Keras names the unnamed {_keras_class(layer)} at layers[{i}] '{name}')"
@@ -691,6 +693,14 @@ def _names(spec: S.Spec, has_input: bool, out: _Collector) -> list[str]:
         else:
             seen[name] = (i, user)
     return names
+
+
+def _looks_channels_last(layer: S.Layer, shape: Shape) -> bool:
+    """A channels_first layer given what looks like (rows, cols, channels) data."""
+    if getattr(layer, "data_format", None) != "channels_first" or len(shape) < 3:
+        return False
+    first, last = shape[1], shape[-1]
+    return first is not None and last is not None and last <= 4 < first
 
 
 def _hint_for(err: ShapeError, first_inferred: bool) -> str | None:
@@ -742,12 +752,14 @@ def analyse_shapes(spec: S.Spec) -> ShapeAnalysis:
         try:
             result, trainable, non_trainable = SHAPE_RULES[type(layer)](layer, shape)
         except ShapeError as err:
-            out.add(
-                err.code,
-                err.message,
-                ("layers", i, *((err.field,) if err.field else ())),
-                _hint_for(err, not infos),
-            )
+            hint = _hint_for(err, not infos)
+            if _looks_channels_last(layer, shape):
+                # [28, 28, 1] read as channels_first is 28 channels of 28x1 images.
+                as_first = (shape[-1], *shape[1:-1])
+                hint = (f"with data_format channels_first the channels come first: this input reads as "
+                        f"{shape[1]} channels of {'x'.join(str(d) for d in shape[2:])} images; write the input "
+                        f"as {fmt_list(as_first)} or use channels_last")
+            out.add(err.code, err.message, ("layers", i, *((err.field,) if err.field else ())), hint)
             stopped = True
             continue
         infos.append(

@@ -176,3 +176,14 @@ def test_list_items_and_fraction_hints() -> None:
     assert "fraction" in (d.hint or "")
     d = one(spec(CONV, compile={"loss": "mse", "metrics": "accuracy"}), "KS203")
     assert d.hint == "write a list: [accuracy]"
+
+
+def test_channels_first_on_channels_last_data_gets_a_layout_hint() -> None:
+    doc = spec({"type": "Conv2D", "filters": 4, "kernel_size": 3, "data_format": "channels_first"})
+    d = one(doc, "KS303")
+    assert "[1, 28, 28]" in (d.hint or "")
+
+
+def test_user_name_colliding_with_an_auto_name_is_explained() -> None:
+    d = one({"input_shape": [4], "layers": [{"type": "Dense", "units": 2}, {"type": "Dense", "units": 2, "name": "dense"}]}, "KS212")
+    assert "unnamed Dense at layers[0] 'dense'" in d.message and d.path == "/layers/1/name"
