@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
@@ -146,6 +145,9 @@ def json_report(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def _tool_version() -> str:
+    # Imported here: importlib.metadata costs ~25 ms of start-up that only SARIF needs.
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("kerasspec")
     except PackageNotFoundError:  # running from a source tree that was never installed

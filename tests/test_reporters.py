@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import re
@@ -13,7 +14,6 @@ import pytest
 from jsonschema import Draft4Validator
 from jsonschema.validators import validator_for
 
-from kerasspec import reporters
 from kerasspec.diagnostics import RULES, Diagnostic, Severity, sort_key
 from kerasspec.reporters import (
     REPORTERS,
@@ -285,13 +285,13 @@ def test_sarif_level_follows_the_diagnostic_not_the_rule() -> None:
 
 
 def test_sarif_version_from_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(reporters, "version", lambda name: "1.2.3")
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "1.2.3")
     assert sarif_log([])["runs"][0]["tool"]["driver"]["version"] == "1.2.3"
 
     def not_installed(name: str) -> str:
         raise PackageNotFoundError(name)
 
-    monkeypatch.setattr(reporters, "version", not_installed)
+    monkeypatch.setattr(importlib.metadata, "version", not_installed)
     assert sarif_log([])["runs"][0]["tool"]["driver"]["version"] == "0.0.0"
 
 
