@@ -175,7 +175,10 @@ def build_model(source: Source | S.Spec, options: Options = Options(), *, compil
     keras = import_keras()
 
     model = keras.Sequential(name=spec.name or "sequential")
-    model.add(keras.Input(shape=result.shapes.input_shape[1:]))
+    first = spec.layers[0]
+    # An Input layer's own name is kept, as Keras keeps it (the analysis checks it is unique).
+    input_name = first.name if isinstance(first, S.Input) else None
+    model.add(keras.Input(shape=result.shapes.input_shape[1:], name=input_name))
     infos = iter(result.shapes.layers)
     for layer in spec.layers:
         if isinstance(layer, S.Input):

@@ -301,3 +301,13 @@ def test_save_model_wants_a_keras_suffix(tmp_path: Path) -> None:
     model = kerasspec.build_model(_tiny({"loss": "mse"}, units=3, activation=None))
     with pytest.raises(OSError, match=r"\.keras"):
         build.save_model(model, tmp_path / "model.h5")
+
+
+@pytest.mark.keras
+@pytest.mark.slow
+def test_input_layer_keeps_its_name() -> None:
+    model = kerasspec.build_model(
+        {"layers": [{"type": "Input", "shape": [4], "name": "pixels"}, {"type": "Dense", "units": 2}]}
+    )
+    assert model.inputs[0].name == "pixels"
+    assert [layer.name for layer in model._layers] == ["pixels", "dense"]
