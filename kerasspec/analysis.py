@@ -756,10 +756,14 @@ def analyse_shapes(spec: S.Spec) -> ShapeAnalysis:
             if _looks_channels_last(layer, shape):
                 # [28, 28, 1] read as channels_first is 28 channels of 28x1 images.
                 as_first = (shape[-1], *shape[1:-1])
-                hint = (f"with data_format channels_first the channels come first: this input reads as "
-                        f"{shape[1]} channels of {'x'.join(str(d) for d in shape[2:])} images; write the input "
-                        f"as {fmt_list(as_first)} or use channels_last")
-            out.add(err.code, err.message, ("layers", i, *((err.field,) if err.field else ())), hint)
+                hint = (
+                    f"with data_format channels_first the channels come first: this input reads as "
+                    f"{shape[1]} channels of {'x'.join(str(d) for d in shape[2:])} images; write the input "
+                    f"as {fmt_list(as_first)} or use channels_last"
+                )
+            out.add(
+                err.code, err.message, ("layers", i, *((err.field,) if err.field else ())), hint
+            )
             stopped = True
             continue
         infos.append(
