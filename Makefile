@@ -4,8 +4,10 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
 EXTRAS ?= dev,tf-cpu,backends
+# One stamp per set of extras: `make demo` needs only TensorFlow, `make test` everything.
+comma  := ,
+STAMP  := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 PYTEST_ARGS ?=
 
 .PHONY: venv demo test test-fast lint schema docs differential bench clean
@@ -18,7 +20,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	touch $(STAMP)
 
-demo: venv
+demo:
+	$(MAKE) venv EXTRAS=tf-cpu
 	$(BIN)/kerasspec check examples/*.yaml examples/*.json
 	$(BIN)/kerasspec summary examples/keras_io_mnist_convnet.yaml
 	$(BIN)/kerasspec train examples/keras_io_mnist_convnet.yaml --epochs 2 --seed 1 --run-dir runs/demo
@@ -35,12 +38,15 @@ test-fast: venv
 lint: venv
 	$(BIN)/ruff check kerasspec tests benchmarks scripts
 
+# Written through a temporary file: a failing command must not leave the committed file empty.
 schema: venv
-	$(BIN)/kerasspec schema > spec_schema/kerasspec.schema.json
+	$(BIN)/kerasspec schema > spec_schema/kerasspec.schema.json.tmp
+	mv spec_schema/kerasspec.schema.json.tmp spec_schema/kerasspec.schema.json
 
 # The schema and the spec reference are generated from the pydantic models.
 docs: schema
-	$(BIN)/python -m kerasspec.reference > docs/spec.md
+	$(BIN)/python -m kerasspec.reference > docs/spec.md.tmp
+	mv docs/spec.md.tmp docs/spec.md
 
 # The differential test against Keras, recording its figures for docs/analysis.md.
 differential: venv

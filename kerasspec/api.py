@@ -23,6 +23,10 @@ from .validate import validate
 Source = str | os.PathLike[str] | bytes | dict[str, Any] | Document
 
 
+class KerasMissing(ImportError):
+    """A call that runs Keras, on an install without it (``pip install kerasspec`` alone)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Options:
     """Settings of a check. ``data`` stands in for a spec without its own ``data`` section."""

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import spec as S
-from .api import Options, Source, run
+from .api import KerasMissing, Options, Source, run
 from .diagnostics import SpecError
 from .files import atomic_path
 
@@ -103,8 +103,14 @@ def import_keras() -> Any:
     quiet_tensorflow()
     if "keras" in sys.modules:
         return sys.modules["keras"]
-    with _native_stderr_silenced(os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0") not in ("", "0")):
-        import keras
+    try:
+        with _native_stderr_silenced(os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0") not in ("", "0")):
+            import keras
+    except ImportError as exc:
+        raise KerasMissing(
+            f"this command needs Keras and a backend ({exc}); install them with "
+            "pip install 'kerasspec[tf-cpu]' (CPU) or 'kerasspec[tf]' (GPU)"
+        ) from None
     return keras
 
 

@@ -31,9 +31,12 @@ def _parse_size(text: str) -> int:
     t = text.strip().lower()
     num = t.rstrip("kmgb")
     try:
-        return int(float(num) * units[t[len(num):]])
-    except (ValueError, KeyError):
+        value = int(float(num) * units[t[len(num):]])
+    except (ValueError, KeyError, OverflowError):
         raise argparse.ArgumentTypeError(f"not a size: {text!r} (examples: 4GB, 512MB)") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"a size must be positive, got {text!r}")
+    return value
 
 
 def _positive_int(text: str) -> int:
@@ -138,8 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="images (PNG, JPEG...) or .npy/.npz arrays")
     p.add_argument("--batch-size", type=_positive_int, default=256, help="default %(default)s")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    return parser
     _backend_arg(p)
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -152,6 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         select_backend(getattr(args, "backend", None))
         return COMMANDS[args.command](args)
+    except api.KerasMissing as exc:
+        print(f"kerasspec {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except UsageError as exc:
         print(f"kerasspec {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -194,7 +200,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.strict:
         diagnostics = [d.as_error() for d in diagnostics]
     out = render(args.format, diagnostics, color=_use_color(args.color, sys.stdout))
-    if out:
+    if out and checked:  # nothing checked: no "All checks passed" (or `[]`) for a reader to trust
         print(out)
     for problem in io_problems:
         print(f"kerasspec check: error: {problem}", file=sys.stderr)
@@ -261,7 +267,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     from .build import build_model, save_model
 
-    model = build_model(result.spec)
+    model = build_model(result.document, _options(args))
     try:
         save_model(model, args.output)
     except OSError as exc:

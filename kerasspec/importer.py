@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from . import spec as S
-from .analysis import keras_name, to_snake_case
+from .analysis import to_snake_case
 from .diagnostics import Diagnostic, pointer
 
 #: Largest config.json read from an archive: a description, not weights.
@@ -58,11 +58,21 @@ def read_model_config(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 def float32_repr(value: float) -> float:
-    """The shortest decimal that is the same float32: Keras stores 0.001 as 0.0010000000474974513."""
+    """The shortest decimal for a float32 artifact: Keras stores 0.001 as 0.0010000000474974513.
+
+    Only a widened float32 is shortened: a value that a float32 holds exactly and that needs
+    float64's 15+ significant digits to write. Short values (0.197265625, 0.5) and genuine
+    float64 values (0.19668875715756268) are kept as they are.
+    """
+    mantissa = repr(value).lstrip("-").split("e")[0].replace(".", "").lstrip("0")
+    if len(mantissa) < 15:
+        return value
     try:
         packed = struct.pack("f", value)
     except (OverflowError, struct.error):
         return value
+    if struct.unpack("f", packed)[0] != value:
+        return value  # not a float32 at all
     for digits in range(1, 10):
         candidate = float(f"{value:.{digits}g}")
         if struct.pack("f", candidate) == packed:
@@ -120,6 +130,16 @@ def _same(a: Any, b: Any) -> bool:
     return norm(a) == norm(b)
 
 
+def _is_next_auto_name(name: str, kind: str, counters: dict[str, int]) -> bool:
+    """Whether ``name`` is the name Keras gives the next unnamed ``kind``; if so, count it."""
+    base = to_snake_case(kind)
+    n = counters.get(base, 0)
+    if name != (base if n == 0 else f"{base}_{n}"):
+        return False
+    counters[base] = n + 1
+    return True
+
+
 class _Importer:
     def __init__(self) -> None:
         self.diagnostics: list[Diagnostic] = []
@@ -169,8 +189,8 @@ class _Importer:
             del out["data_format"]
         if "strides" in out and list(out["strides"]) == list(out.get("pool_size", defaults.get("pool_size", []))):
             del out["strides"]
-        auto = keras_name(cls.TYPES[0], auto_names)
-        if (field_name := cfg.get("name")) and field_name != auto:
+        # A name Keras generated is left out; user names do not advance Keras's counters.
+        if (field_name := cfg.get("name")) and not _is_next_auto_name(field_name, cls.TYPES[0], auto_names):
             out["name"] = field_name
         if cfg.get("trainable") is False:
             out["trainable"] = False

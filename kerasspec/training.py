@@ -385,9 +385,9 @@ def _is_classifier(output_shape: tuple[int | None, ...], classes: int | None) ->
 
 
 def _backend() -> str:
-    import keras
+    from .build import import_keras
 
-    return str(keras.backend.backend())
+    return str(import_keras().backend.backend())
 
 
 def _deterministic_ops() -> None:

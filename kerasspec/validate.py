@@ -238,6 +238,8 @@ def _resolve(loc: tuple[Any, ...], data: Any) -> tuple[Path, str]:
             path.append(part)
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            if path == ["layers"]:
+                owner = f"layers[{part}]"  # until its `type` names it better
             path.append(part)
             node = node[part]
         elif isinstance(part, str) and (part in S.UNION_TAGS or _branch_kind(part) is not None):
@@ -353,6 +355,8 @@ def _convert(err: Any, path: Path, owner: str, doc: Document) -> Diagnostic:
         message = f"{where} must be {_RANGE[etype]} {bound}, got {_describe(value)}"
         if field in ("rate", "validation_split", "label_smoothing") and isinstance(value, int | float) and value > 1:
             hint = f"'{field}' is a fraction: 0.5 means 50%"
+        elif field and not isinstance(path[-1], int):
+            hint = f"set '{field}' to a value {_RANGE[etype]} {bound}"
     elif etype in ("too_short", "too_long"):
         code = "KS205"
         n = ctx.get("min_length") if etype == "too_short" else ctx.get("max_length")

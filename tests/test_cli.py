@@ -132,3 +132,28 @@ def test_schema_command_prints_committed_schema(capsys: pytest.CaptureFixture[st
 def test_console_entry_point_runs_as_module() -> None:
     proc = subprocess.run([sys.executable, "-m", "kerasspec", "check", CONVNET], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_nothing_checked_prints_no_pass(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--format", "json", str(tmp_path / "nope.yaml")]) == 2
+    assert capsys.readouterr().out == ""  # not `[]`: a reader of stdout must not see a pass
+
+
+@pytest.mark.parametrize("size", ["inf", "1e400", "-5", "0", "lots"])
+def test_bad_sizes_are_usage_errors(size: str) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["check", CONVNET, "--max-memory", size])
+    assert info.value.code == 2
+
+
+def test_keras_commands_without_keras_exit_2(tmp_path: Path) -> None:
+    poison = tmp_path / "poison" / "keras"
+    poison.mkdir(parents=True)
+    (poison / "__init__.py").write_text("raise ImportError('No module named keras')\n")
+    import os
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "poison"), str(ROOT)])}
+    proc = subprocess.run([sys.executable, "-m", "kerasspec", "build", CONVNET, "-o", str(tmp_path / "m.keras")],
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 2 and "pip install 'kerasspec[tf-cpu]'" in proc.stderr
+    assert "Traceback" not in proc.stderr

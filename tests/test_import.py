@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import struct
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from kerasspec.analysis import keras_name
 from kerasspec.cli import main
 from kerasspec.importer import (
     ModelImportError,
+    _is_next_auto_name,
     config_to_spec,
     float32_repr,
     import_model,
@@ -37,14 +39,20 @@ def normalized(source: Any) -> dict[str, Any]:
             continue
         d = layer.model_dump(exclude={"input_shape", "input_dim"})
         d["type"] = layer.kind
-        if d.get("name") == keras_name(layer.kind, counters) or d.get("name") is None:
+        if d.get("name") is None:
+            keras_name(layer.kind, counters)  # Keras names it; only unnamed layers advance the count
             d.pop("name")
-        else:
-            keras_name(layer.kind, counters)
-        if isinstance(d.get("axis"), list) and len(d["axis"]) == 1:
-            d["axis"] = d["axis"][0]
+        elif _is_next_auto_name(d["name"], layer.kind, counters):
+            d.pop("name")
+        if isinstance(d.get("axis"), list | tuple):
+            # Keras stores LayerNormalization's axes sorted, and a single axis -1 as [-1].
+            d["axis"] = d["axis"][0] if len(d["axis"]) == 1 else sorted(d["axis"])
         if "activation" in d and d["activation"] is None:
             d["activation"] = "linear"
+        # Keras saves an alias under its function's name.
+        d["activation"] = {"swish": "silu", "hard_swish": "hard_silu"}.get(d.get("activation"), d.get("activation"))
+        if d["activation"] is None:
+            del d["activation"]
         if "data_format" in d and d["data_format"] is None:
             d["data_format"] = "channels_last"
         if "pool_size" in d and d.get("strides") is None:
@@ -153,7 +161,7 @@ def test_missing_model_file_exits_2(tmp_path: Path) -> None:
     assert main(["import", str(tmp_path / "missing.keras")]) == 2
 
 
-@pytest.mark.parametrize(("stored", "written"), [(0.0010000000474974513, 0.001), (0.8999999761581421, 0.9), (0.5, 0.5), (1e-07, 1e-07)])
+@pytest.mark.parametrize(("stored", "written"), [(0.0010000000474974513, 0.001), (0.8999999761581421, 0.9), (0.5, 0.5), (1e-07, 1e-07), (0.197265625, 0.197265625)])
 def test_float32_values_come_back_as_written(stored: float, written: float) -> None:
     assert float32_repr(stored) == written
 
@@ -173,3 +181,65 @@ def test_defaults_are_left_out() -> None:
         {"type": "Conv2D", "filters": 4, "kernel_size": [3, 3]},
         {"type": "MaxPooling2D"},
     ]
+
+
+_REGULARIZER_DEFAULTS = {"l1": ("L1", 0.01, None), "l2": ("L2", None, 0.01), "l1l2": ("L1L2", 0.0, 0.0)}
+
+
+def _regularizers_as_objects(d: dict[str, Any]) -> dict[str, Any]:
+    # `kernel_regularizer: l2` is Keras's L2() with its default factor: compare as objects.
+    for key, value in list(d.items()):
+        if key.endswith("regularizer") and isinstance(value, str):
+            kind, l1, l2 = _REGULARIZER_DEFAULTS[value.lower()]
+            d[key] = {"type": kind, "l1": l1, "l2": l2}
+    return d
+
+
+def _as_float32(value: Any) -> Any:
+    if isinstance(value, float):
+        return struct.unpack("f", struct.pack("f", value))[0] if abs(value) < 3e38 else value
+    if isinstance(value, dict):
+        return {k: _as_float32(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_float32(v) for v in value]
+    return value
+
+
+@pytest.mark.keras
+@pytest.mark.slow
+def test_round_trip_generated_specs() -> None:
+    """spec -> build -> to_json -> import gives the same spec and summary, for 500 generated specs."""
+    pytest.importorskip("keras")
+    import sys
+
+    from hypothesis import HealthCheck, assume, given, settings
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import keras
+    from test_differential import spec_dict  # the differential test's generator of Sequential specs
+
+    checked = 0
+
+    @settings(max_examples=500, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(spec_dict())
+    def round_trip(raw: dict[str, Any]) -> None:
+        nonlocal checked
+        assume(not [d for d in kerasspec.check(raw) if d.severity == "error"])
+        keras.backend.clear_session(free_memory=False)  # fresh auto names, as the summary assumes
+        model = kerasspec.build_model(raw)
+        imported, problems = config_to_spec(json.loads(model.to_json()))
+        assert problems == []
+        original = normalized(raw)
+        again = normalized(imported)
+        for a, b in zip(original["layers"], again["layers"], strict=True):
+            _regularizers_as_objects(a), _regularizers_as_objects(b)
+        # Keras keeps some settings as float32 (a regularizer factor of 1e-241 becomes 0.0).
+        assert _as_float32(again) == _as_float32(original)
+        x, y = kerasspec.summarize(raw).to_dict(), kerasspec.summarize(imported).to_dict()
+        x.pop("name"), y.pop("name")
+        assert x == y
+        checked += 1
+
+    round_trip()
+    assert checked >= 500 * 0.5, f"only {checked} generated specs were valid and round-tripped"
