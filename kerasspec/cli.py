@@ -9,12 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from . import __version__, api
-from .diagnostics import Diagnostic, has_errors
+from .diagnostics import Diagnostic, KerasspecError, SpecError, has_errors
 from .reporters import render
 from .semantics import DEFAULT_MAX_MEMORY, DEFAULT_MAX_PARAMS, Budget
 
@@ -155,11 +156,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         select_backend(getattr(args, "backend", None))
         return COMMANDS[args.command](args)
-    except api.KerasMissing as exc:
+    # Exit codes are decided here, for every command: the stages only raise.
+    except SpecError as exc:
+        print(render("text", exc.diagnostics), file=sys.stderr)
+        return EXIT_FINDINGS
+    except KerasspecError as exc:  # bad data, an unreadable model, a run that cannot resume
+        print(f"kerasspec {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_FINDINGS
+    except (UsageError, api.KerasMissing) as exc:
         print(f"kerasspec {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except UsageError as exc:
-        print(f"kerasspec {args.command}: error: {exc}", file=sys.stderr)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"kerasspec {args.command}: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("kerasspec: interrupted", file=sys.stderr)
@@ -277,13 +286,39 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .training import TrainError, train_cli
+    from .training import TrainInterrupted, train
 
     try:
-        return train_cli(args)
-    except TrainError as exc:
-        print(f"kerasspec train: error: {exc}", file=sys.stderr)
-        return EXIT_FINDINGS
+        result = train(
+            args.path, data=args.data, run_dir=args.run_dir, runs_dir=args.runs_dir, resume=args.resume,
+            epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, limit=args.limit,
+            tensorboard=args.tensorboard, verbose=0 if args.quiet else None, options=_options(args),
+        )
+    except TrainInterrupted as exc:
+        if exc.epochs_done:
+            print(f"kerasspec train: interrupted after epoch {exc.epochs_done} of {exc.epochs}; the finished "
+                  f"epochs are saved in {exc.run_dir}.\nContinue with: {_resume_command(args, exc.run_dir)}",
+                  file=sys.stderr)
+        else:
+            print(f"kerasspec train: interrupted before the first epoch finished; nothing to resume in "
+                  f"{exc.run_dir}: run the command again", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("kerasspec train: interrupted before training started; nothing was trained", file=sys.stderr)
+        return 130
+    for name, path in result.artefacts.items():
+        if Path(path).exists():
+            print(f"{name:18} {path}")
+    return EXIT_OK
+
+
+def _resume_command(args: argparse.Namespace, run_dir: Path) -> str:
+    words = ["kerasspec", "train", args.path, "--run-dir", str(run_dir), "--resume"]
+    for flag, value in (("--data", args.data), ("--epochs", args.epochs), ("--batch-size", args.batch_size),
+                        ("--seed", args.seed), ("--limit", args.limit)):
+        if value is not None:
+            words += [flag, str(value)]
+    return shlex.join(words)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -301,15 +336,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from .files import write_text
-    from .importer import ModelImportError, import_model, spec_yaml
+    from .importer import import_model, spec_yaml
 
-    try:
-        spec, problems = import_model(args.model)
-    except OSError as exc:
-        raise UsageError(f"{args.model}: {exc.strerror or exc}") from None
-    except ModelImportError as exc:
-        print(f"kerasspec import: error: {exc}", file=sys.stderr)
-        return EXIT_FINDINGS
+    spec, problems = import_model(args.model)  # an unreadable file: main() says so, exit 1 or 2
     text = spec_yaml(spec, source=args.model)
     if problems:
         print(render("text", [d.with_file(args.model) for d in problems]), file=sys.stderr)
@@ -326,15 +355,19 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .training import evaluate_cli
+    from .training import evaluate, render_eval
 
-    return evaluate_cli(args)
+    result = evaluate(args.target, data=args.data, spec=args.spec, batch_size=args.batch_size)
+    print(render_eval(result, args.format))
+    return EXIT_OK
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    from .predict import predict_cli
+    from .predict import predict
+    from .predict import render as render_predictions
 
-    return predict_cli(args)
+    print(render_predictions(predict(args.model, args.inputs, batch_size=args.batch_size), str(args.model), args.format))
+    return EXIT_OK
 
 
 COMMANDS = {

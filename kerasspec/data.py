@@ -41,6 +41,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from .diagnostics import KerasspecError
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -94,7 +96,7 @@ _IDX_MAX_BYTES = 16 * 2**30
 Warn = Callable[[str], None]
 
 
-class DataError(Exception):
+class DataError(KerasspecError):
     """The data cannot be used: the message says which file and what is wrong."""
 
 

@@ -153,6 +153,14 @@ def parse_pointer(ptr: str) -> tuple[str | int, ...]:
     return tuple(out)
 
 
+class KerasspecError(Exception):
+    """A problem with the user's input or files that stops a command; its message says what.
+
+    Stages raise subclasses (bad data, a run that cannot resume, an unreadable model file);
+    the CLI turns every one into its message and exit code 1.
+    """
+
+
 class SpecError(ValueError):
     """A spec has errors; ``.diagnostics`` lists every one found."""
 

@@ -20,14 +20,14 @@ import yaml
 
 from . import spec as S
 from .analysis import to_snake_case
-from .diagnostics import Diagnostic, pointer
+from .diagnostics import Diagnostic, KerasspecError, pointer
 
 #: Largest config.json read from an archive: a description, not weights.
 MAX_CONFIG_BYTES = 20_000_000
 _KERAS_FIELDS_IGNORED = {"name", "trainable", "dtype", "registered_name", "build_config"}
 
 
-class ModelImportError(Exception):
+class ModelImportError(KerasspecError):
     """The file is not a Keras model description kerasspec can read."""
 
 

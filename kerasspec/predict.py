@@ -25,15 +25,15 @@ command line); an unreadable input or one whose shape does not fit the model is
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
-import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .diagnostics import KerasspecError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -42,7 +42,7 @@ Shape = tuple[int | None, ...]
 ARRAY_SUFFIXES = (".npy", ".npz")
 
 
-class PredictError(Exception):
+class PredictError(KerasspecError):
     """An input cannot be used with the model: the message names the file and the problem."""
 
 
@@ -331,19 +331,6 @@ def render(predictions: list[Prediction], model: str, fmt: str = "text") -> str:
         lines.append(f"{p.input}: class {p.predicted_class} ({p.probabilities[p.predicted_class]:.2%})")
         lines.append("  " + "  ".join(f"{k}:{v:.4f}" for k, v in enumerate(p.probabilities)))
     return "\n".join(lines)
-
-
-def predict_cli(args: argparse.Namespace) -> int:
-    try:
-        found = predict(args.model, args.inputs, batch_size=args.batch_size)
-    except PredictError as exc:
-        print(f"kerasspec predict: error: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"kerasspec predict: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    print(render(found, str(args.model), args.format))
-    return 0
 
 
 __all__ = ["PredictError", "Prediction", "fit_array", "load_inputs", "predict", "probabilities", "read_image"]

@@ -40,14 +40,12 @@ workers; without it, a single local worker).
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import csv
 import io
 import json
 import math
 import os
-import shlex
 import shutil
 import signal
 import sys
@@ -63,9 +61,8 @@ import yaml
 
 from . import spec as S
 from .api import Options, Source, run
-from .diagnostics import SpecError
-from .files import atomic_path, write_json, write_text
-from .reporters import render
+from .diagnostics import KerasspecError, SpecError
+from .files import write_json, write_text
 
 #: Split the CPU into this many logical devices before TensorFlow starts (for ``mirrored``).
 ENV_LOGICAL_CPUS = "KERASSPEC_LOGICAL_CPUS"
@@ -74,7 +71,7 @@ CHECKPOINT = "checkpoint.keras"
 STATE = "state.json"
 
 
-class TrainError(Exception):
+class TrainError(KerasspecError):
     """A problem that stops training before it starts (bad data, a run that cannot resume)."""
 
 
@@ -731,87 +728,12 @@ def render_eval(result: EvalResult, fmt: str = "text") -> str:
     return "\n".join(lines)
 
 
-# --------------------------------------------------------------------------- command line
-
-
-def _resume_command(args: argparse.Namespace, run_dir: Path) -> str:
-    words = ["kerasspec", "train", args.path, "--run-dir", str(run_dir), "--resume"]
-    for flag, value in (("--data", args.data), ("--epochs", args.epochs), ("--batch-size", args.batch_size),
-                        ("--seed", args.seed), ("--limit", args.limit)):
-        if value is not None:
-            words += [flag, str(value)]
-    return shlex.join(words)
-
-
-def train_cli(args: argparse.Namespace) -> int:
-    from .semantics import Budget
-
-    options = Options(budget=Budget(max_params=args.max_params, max_memory_bytes=args.max_memory))
-    try:
-        result = train(
-            args.path,
-            data=args.data,
-            run_dir=args.run_dir,
-            runs_dir=args.runs_dir,
-            resume=args.resume,
-            epochs=args.epochs,
-            batch_size=args.batch_size,
-            seed=args.seed,
-            limit=args.limit,
-            tensorboard=args.tensorboard,
-            verbose=0 if args.quiet else None,
-            options=options,
-        )
-    except SpecError as exc:
-        print(render("text", exc.diagnostics), file=sys.stderr)
-        return 1
-    except TrainError as exc:
-        print(f"kerasspec train: error: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"kerasspec train: error: {exc}", file=sys.stderr)
-        return 2
-    except TrainInterrupted as exc:
-        if exc.epochs_done:
-            print(f"kerasspec train: interrupted after epoch {exc.epochs_done} of {exc.epochs}; the finished "
-                  f"epochs are saved in {exc.run_dir}.\nContinue with: {_resume_command(args, exc.run_dir)}",
-                  file=sys.stderr)
-        else:
-            print(f"kerasspec train: interrupted before the first epoch finished; nothing to resume in "
-                  f"{exc.run_dir}: run the command again", file=sys.stderr)
-        return 130
-    except KeyboardInterrupt:
-        print("kerasspec train: interrupted before training started; nothing was trained", file=sys.stderr)
-        return 130
-    for name, path in result.artefacts.items():
-        if Path(path).exists():
-            print(f"{name:18} {path}")
-    return 0
-
-
-def evaluate_cli(args: argparse.Namespace) -> int:
-    try:
-        result = evaluate(args.target, data=args.data, spec=args.spec, batch_size=args.batch_size)
-    except SpecError as exc:
-        print(render("text", exc.diagnostics), file=sys.stderr)
-        return 1
-    except TrainError as exc:
-        print(f"kerasspec evaluate: error: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"kerasspec evaluate: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    print(render_eval(result, args.format))
-    return 0
-
-
 __all__ = [
     "ENV_LOGICAL_CPUS",
     "EvalResult",
     "TrainError",
     "TrainInterrupted",
     "TrainResult",
-    "atomic_path",
     "configure_logical_cpus",
     "evaluate",
     "train",
