@@ -61,6 +61,7 @@ __all__ = [
     "load_idx_split",
     "load_sample",
     "prepare",
+    "scale_pixels",
 ]
 
 #: Where Keras's ``keras.datasets.mnist.load_data`` downloads from, and the sha256
@@ -305,7 +306,7 @@ def prepare(
     target = _resolve_input_shape(ds, tuple(input_shape))
 
     def adapt_x(x: np.ndarray) -> np.ndarray:
-        return _to_float(_fit_shape(x, target))
+        return scale_pixels(_fit_shape(x, target))
 
     def adapt_y(y: np.ndarray, which: str, n: int) -> np.ndarray:
         # Re-checked because a Dataset may be built by hand, not only by load_dataset.
@@ -848,7 +849,8 @@ def _fit_shape(x: np.ndarray, target: tuple[int, ...]) -> np.ndarray:
     return x.reshape((n, *target))
 
 
-def _to_float(x: np.ndarray) -> np.ndarray:
+def scale_pixels(x: np.ndarray) -> np.ndarray:
+    """The pixel rule: integers in 0..255 are divided by 255, anything else becomes float32 as is."""
     import numpy as np
 
     # order="C" makes transposed views contiguous in the same single pass that

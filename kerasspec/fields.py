@@ -34,19 +34,20 @@ def _is_int(v: Any) -> bool:
 
 def _wrong_type(expected: str, value: Any) -> PydanticCustomError:
     return PydanticCustomError(
-        "KS203", "expected {expected}, got {got}", {"expected": expected, "got": _describe(value)}
+        "KS203", "expected {expected}, got {got}", {"expected": expected, "got": describe(value)}
     )
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
+    """A value as messages quote it: `string '32'`, `true`, `50.0`, `a list`."""
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return f"boolean {str(value).lower()}"
+        return str(value).lower()
     if isinstance(value, str):
         return f"string {value!r}"
     if isinstance(value, int | float):
-        return f"number {value!r}"
+        return f"{value!r}"
     if isinstance(value, list | tuple):
         return "a list"
     if isinstance(value, dict):

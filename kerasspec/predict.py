@@ -107,9 +107,9 @@ def _to_float(x: np.ndarray, name: str) -> np.ndarray:
         raise PredictError(f"{name}: an array of dtype {x.dtype}; inputs must be numbers")
     if x.size == 0:
         raise PredictError(f"{name}: an empty array (shape {x.shape})")
-    if x.dtype.kind in "iu" and int(x.min()) >= 0 and int(x.max()) <= 255:
-        return np.divide(x, np.float32(255.0), dtype=np.float32)
-    x = x.astype(np.float32)
+    from .data import scale_pixels  # the same rule as the training data
+
+    x = scale_pixels(x)
     if not np.isfinite(x).all():
         raise PredictError(f"{name}: contains NaN or infinite values")
     return x

@@ -19,6 +19,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import spec as S
 from .diagnostics import Diagnostic, pointer
+from .fields import describe
 from .loader import Document
 from .names import did_you_mean
 
@@ -287,22 +288,6 @@ def _get(data: Any, path: Path) -> Any:
     return node
 
 
-def _describe(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, str):
-        return f"string {value!r}"
-    if isinstance(value, int | float):
-        return f"{value!r}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
 def _convert(err: Any, path: Path, owner: str, doc: Document) -> Diagnostic:
     etype: str = err["type"]
     ctx: dict[str, Any] = err.get("ctx") or {}
@@ -346,13 +331,13 @@ def _convert(err: Any, path: Path, owner: str, doc: Document) -> Diagnostic:
             hint = did_you_mean(tag, registry)
     elif etype == "literal_error":
         code = "KS206"
-        message = f"{where}: expected {ctx.get('expected', 'one of the allowed values')}, got {_describe(value)}"
+        message = f"{where}: expected {ctx.get('expected', 'one of the allowed values')}, got {describe(value)}"
         if isinstance(value, str):
             hint = did_you_mean(value, re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
     elif etype in _RANGE:
         code = "KS205"
         bound = next(iter(ctx.values()), "?")
-        message = f"{where} must be {_RANGE[etype]} {bound}, got {_describe(value)}"
+        message = f"{where} must be {_RANGE[etype]} {bound}, got {describe(value)}"
         if field in ("rate", "validation_split", "label_smoothing") and isinstance(value, int | float) and value > 1:
             hint = f"'{field}' is a fraction: 0.5 means 50%"
         elif field and not isinstance(path[-1], int):
@@ -364,11 +349,11 @@ def _convert(err: Any, path: Path, owner: str, doc: Document) -> Diagnostic:
         message = f"{where} needs {bound} {n} item{'s' if n != 1 else ''}, got {ctx.get('actual_length')}"
     elif etype == "string_pattern_mismatch":
         code = "KS206"
-        message = f"{where}: {_describe(value)} is not allowed (names cannot contain '/')"
+        message = f"{where}: {describe(value)} is not allowed (names cannot contain '/')"
     elif etype in _EXPECTED:
         code = "KS203"
         expected = _EXPECTED[etype]
-        message = f"{where}: expected {expected}, got {_describe(value)}"
+        message = f"{where}: expected {expected}, got {describe(value)}"
         hint = _type_hint(etype, value, field)
     else:
         code = "KS203"
