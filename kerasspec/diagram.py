@@ -13,7 +13,7 @@ import os
 from html import escape
 from pathlib import Path
 
-from .files import atomic_path, write_text
+from .files import write_text
 from .summary import Summary, format_shape
 
 _COLORS = {
@@ -72,12 +72,12 @@ def plot(summary: Summary, target: str | os.PathLike[str]) -> Path:
         return write_text(target, render_svg(summary))
     if suffix not in (".png", ".pdf"):
         raise ValueError(f"cannot draw a {suffix or 'suffix-less'} file: use .png, .pdf or .svg")
+    from . import plots
+
     try:
-        import matplotlib
+        plt = plots.pyplot()
     except ImportError:
         raise ValueError("drawing PNG or PDF needs matplotlib (pip install matplotlib); .svg needs nothing") from None
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     from matplotlib.patches import FancyBboxPatch
 
     rows = _rows(summary)
@@ -94,7 +94,4 @@ def plot(summary: Summary, target: str | os.PathLike[str]) -> Path:
         ax.text(0.5, y, text, ha="center", va="center", fontsize=9, family="monospace")
         if i:
             ax.plot([0.5, 0.5], [y + 0.65, y + 0.35], color="#555", linewidth=1)
-    with atomic_path(target) as tmp:
-        fig.savefig(tmp, format=suffix[1:], dpi=120, bbox_inches="tight")
-    plt.close(fig)
-    return target
+    return plots.save(fig, target, fmt=suffix[1:], dpi=120)

@@ -12,7 +12,7 @@ from .files import atomic_path
 MAX_ANNOTATED_CLASSES = 30
 
 
-def _pyplot() -> Any:
+def pyplot() -> Any:
     import matplotlib
 
     matplotlib.use("Agg")  # files only: works on machines without a display
@@ -21,19 +21,19 @@ def _pyplot() -> Any:
     return plt
 
 
-def _save(fig: Any, target: str | os.PathLike[str]) -> Path:
+def save(fig: Any, target: str | os.PathLike[str], *, fmt: str = "png", dpi: int = 110) -> Path:
     """Write the figure atomically, and free it whether or not that worked."""
     try:
         with atomic_path(target) as tmp:
-            fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
+            fig.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight")
     finally:
-        _pyplot().close(fig)
+        pyplot().close(fig)
     return Path(target)
 
 
 def training_curves(history: dict[str, list[float]], target: str | os.PathLike[str], *, title: str = "") -> Path:
     """One panel per quantity (loss, then each metric), training and validation curves together."""
-    plt = _pyplot()
+    plt = pyplot()
     from matplotlib.ticker import MaxNLocator
 
     names = [k for k in history if not k.startswith("val_")]
@@ -54,7 +54,7 @@ def training_curves(history: dict[str, list[float]], target: str | os.PathLike[s
         axes[0][0].text(0.5, 0.5, "no epochs recorded", ha="center", va="center")
     if title:
         fig.suptitle(title)
-    return _save(fig, target)
+    return save(fig, target)
 
 
 def confusion_counts(y_true: Any, y_pred: Any, classes: int) -> Any:
@@ -67,7 +67,7 @@ def confusion_counts(y_true: Any, y_pred: Any, classes: int) -> Any:
 
 def confusion_matrix(y_true: Any, y_pred: Any, classes: int, target: str | os.PathLike[str]) -> Path:
     """Rows are true classes, columns predictions; each cell shows its count."""
-    plt = _pyplot()
+    plt = pyplot()
     counts = confusion_counts(y_true, y_pred, max(classes, 2))
     n = counts.shape[0]
     side = 0.55 * min(n, MAX_ANNOTATED_CLASSES)
@@ -86,4 +86,4 @@ def confusion_matrix(y_true: Any, y_pred: Any, classes: int, target: str | os.Pa
     ax.set_ylabel("true class")
     accuracy = counts.trace() / max(counts.sum(), 1)
     ax.set_title(f"confusion matrix (accuracy {accuracy:.2%})")
-    return _save(fig, target)
+    return save(fig, target)
