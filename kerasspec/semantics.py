@@ -145,25 +145,17 @@ def _resources(spec: S.Spec, shapes: ShapeAnalysis, budget: Budget) -> list[Diag
     biggest = max(shapes.layers, key=lambda info: info.params, default=None)
     if total > budget.max_params and biggest is not None:
         over = total > budget.max_params * budget.error_factor
-        out.append(
-            Diagnostic(
-                "KS501",
-                f"the model has {total:,} parameters ({_size(total * 4)} of float32 weights), "
-                f"above the budget of {budget.max_params:,}; the largest layer is "
-                f"'{biggest.name}' ({biggest.type}) with {biggest.params:,}",
-                path=pointer(("layers", biggest.index)),
-                hint="check that layer's size for a typo (units: 1000000?), or add pooling before "
-                "Flatten; raise the budget with --max-params if this size is intended",
-            ).as_error() if over else Diagnostic(
-                "KS501",
-                f"the model has {total:,} parameters ({_size(total * 4)} of float32 weights), "
-                f"above the budget of {budget.max_params:,}; the largest layer is "
-                f"'{biggest.name}' ({biggest.type}) with {biggest.params:,}",
-                path=pointer(("layers", biggest.index)),
-                hint="check that layer's size, or add pooling before Flatten; "
-                "raise the budget with --max-params if this size is intended",
-            )
+        typo = " for a typo (units: 1000000?)" if over else ""
+        d = Diagnostic(
+            "KS501",
+            f"the model has {total:,} parameters ({_size(total * 4)} of float32 weights), "
+            f"above the budget of {budget.max_params:,}; the largest layer is "
+            f"'{biggest.name}' ({biggest.type}) with {biggest.params:,}",
+            path=pointer(("layers", biggest.index)),
+            hint=f"check that layer's size{typo}, or add pooling before Flatten; "
+            "raise the budget with --max-params if this size is intended",
         )
+        out.append(d.as_error() if over else d)
     memory = estimate_memory(spec, shapes)
     if memory > budget.max_memory_bytes:
         over = memory > budget.max_memory_bytes * budget.error_factor
