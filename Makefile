@@ -40,6 +40,8 @@ lint: venv
 
 # Written through a temporary file: a failing command must not leave the committed file empty.
 schema: venv
+	$(BIN)/python -c "from kerasspec.layers import index_source; print(index_source(), end='')" > kerasspec/layers/_index.py.tmp
+	mv kerasspec/layers/_index.py.tmp kerasspec/layers/_index.py
 	$(BIN)/kerasspec schema > spec_schema/kerasspec.schema.json.tmp
 	mv spec_schema/kerasspec.schema.json.tmp spec_schema/kerasspec.schema.json
 

@@ -21,39 +21,12 @@ from . import spec as S
 from .api import KerasMissing, Options, Source, run
 from .diagnostics import SpecError
 from .files import atomic_path
+from .layers import Layer
+from .layers.core import Input
+from .objects import to_keras
 
 if TYPE_CHECKING:
     import keras
-
-#: spec class -> the Keras layer class it becomes. Input is handled by Sequential itself.
-KERAS_LAYERS: dict[type[S.Layer], str] = {
-    S.Input: "InputLayer",
-    S.Dense: "Dense",
-    S.Conv2D: "Conv2D",
-    S.Conv1D: "Conv1D",
-    S.Conv2DTranspose: "Conv2DTranspose",
-    S.SeparableConv2D: "SeparableConv2D",
-    S.DepthwiseConv2D: "DepthwiseConv2D",
-    S.MaxPooling2D: "MaxPooling2D",
-    S.AveragePooling2D: "AveragePooling2D",
-    S.MaxPooling1D: "MaxPooling1D",
-    S.AveragePooling1D: "AveragePooling1D",
-    S.GlobalAveragePooling2D: "GlobalAveragePooling2D",
-    S.GlobalMaxPooling2D: "GlobalMaxPooling2D",
-    S.GlobalAveragePooling1D: "GlobalAveragePooling1D",
-    S.GlobalMaxPooling1D: "GlobalMaxPooling1D",
-    S.Flatten: "Flatten",
-    S.Dropout: "Dropout",
-    S.SpatialDropout2D: "SpatialDropout2D",
-    S.ActivationLayer: "Activation",
-    S.BatchNormalization: "BatchNormalization",
-    S.LayerNormalization: "LayerNormalization",
-    S.Reshape: "Reshape",
-    S.Rescaling: "Rescaling",
-    S.ZeroPadding2D: "ZeroPadding2D",
-    S.Cropping2D: "Cropping2D",
-    S.UpSampling2D: "UpSampling2D",
-}
 
 OPTIMIZER_CLASSES: dict[str, str] = {
     "sgd": "SGD", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "adadelta": "Adadelta",
@@ -61,27 +34,9 @@ OPTIMIZER_CLASSES: dict[str, str] = {
     "adafactor": "Adafactor",
 }  # fmt: skip
 
-# Fields of the spec that are not Keras constructor arguments of the layer itself.
-_NOT_KWARGS = {"type", "input_shape", "input_dim"}
-
-
-def _kwargs(model: Any, keras: Any, drop: set[str] = frozenset()) -> dict[str, Any]:  # type: ignore[assignment]
-    out: dict[str, Any] = {}
-    for key in type(model).model_fields:
-        if key in _NOT_KWARGS or key in drop:
-            continue
-        value = getattr(model, key)
-        if isinstance(value, S.RegularizerConfig):
-            value = _regularizer(value, keras)
-        elif key.endswith("regularizer") and isinstance(value, str):
-            value = getattr(keras.regularizers, {"l1": "L1", "l2": "L2", "l1l2": "L1L2"}.get(value, value))()
-        out[key] = value
-    return out
-
-
-def _regularizer(cfg: S.RegularizerConfig, keras: Any) -> Any:
-    args = {k: v for k, v in (("l1", cfg.l1), ("l2", cfg.l2)) if v is not None and k.upper() in cfg.type}
-    return getattr(keras.regularizers, cfg.type)(**args)
+def _kwargs(model: Any, keras: Any) -> dict[str, Any]:
+    """An optimizer, loss or metric object's constructor arguments, objects made Keras objects."""
+    return {key: to_keras(getattr(model, key), keras) for key in type(model).model_fields if key != "type"}
 
 
 def quiet_tensorflow() -> None:
@@ -135,16 +90,9 @@ def _native_stderr_silenced(active: bool = True) -> Iterator[None]:
         os.close(devnull)
 
 
-def make_layer(layer: S.Layer, name: str, keras: Any) -> Any:
-    """One Keras layer from its spec, named as the static summary names it.
-
-    ``trainable`` is set on the built layer, not passed to the constructor: some Keras
-    layers (SpatialDropout2D) take no ``**kwargs`` and would refuse it.
-    """
-    cls = getattr(keras.layers, KERAS_LAYERS[type(layer)])
-    out = cls(name=name, **_kwargs(layer, keras, drop={"name", "trainable"}))
-    out.trainable = layer.trainable
-    return out
+def make_layer(layer: Layer, name: str, keras: Any) -> Any:
+    """One Keras layer from its definition, named as the static summary names it."""
+    return layer.to_keras(keras, name)
 
 
 def make_optimizer(optimizer: Any, keras: Any) -> Any:
@@ -183,11 +131,12 @@ def build_model(source: Source | S.Spec, options: Options = Options(), *, compil
     model = keras.Sequential(name=spec.name or "sequential")
     first = spec.layers[0]
     # An Input layer's own name is kept, as Keras keeps it (the analysis checks it is unique).
-    input_name = first.name if isinstance(first, S.Input) else None
-    model.add(keras.Input(shape=result.shapes.input_shape[1:], name=input_name))
+    input_name = first.name if isinstance(first, Input) else None
+    batch_size = result.shapes.input_shape[0]
+    model.add(keras.Input(shape=result.shapes.input_shape[1:], batch_size=batch_size, name=input_name))
     infos = iter(result.shapes.layers)
     for layer in spec.layers:
-        if isinstance(layer, S.Input):
+        if isinstance(layer, Input):
             continue
         model.add(make_layer(layer, next(infos).name, keras))
     if compile and spec.compile is not None:

@@ -17,10 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import BaseModel
 
 from . import spec as S
 from .analysis import to_snake_case
 from .diagnostics import Diagnostic, KerasspecError, pointer
+from .layers import layer_class
+from .layers.core import Input
 
 #: Largest config.json read from an archive: a description, not weights.
 MAX_CONFIG_BYTES = 20_000_000
@@ -112,7 +115,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _defaults(cls: type[S._Model]) -> dict[str, Any]:
+def _defaults(cls: type[BaseModel]) -> dict[str, Any]:
     out = {}
     for name, f in cls.model_fields.items():
         if not f.is_required():
@@ -150,8 +153,8 @@ class _Importer:
     def layer(self, index: int, entry: dict[str, Any], auto_names: dict[str, int]) -> dict[str, Any] | None:
         kind = entry.get("class_name")
         cfg = entry.get("config") or {}
-        cls = S.LAYER_TYPES.get(kind) if isinstance(kind, str) else None
-        if cls is None or cls is S.Input:
+        cls = layer_class(kind) if isinstance(kind, str) else None
+        if cls is None or cls is Input:
             self.problem(
                 ("layers", index),
                 f"layer {index} is a {kind!r}, which kerasspec does not support",
@@ -230,7 +233,7 @@ class _Importer:
         params = {k: _plain(cfg[k]) for k in cls.model_fields if k != "type" and k in cfg and not _same(_plain(cfg[k]), defaults.get(k))}
         return {"type": kind, **params} if params else kind.lower()
 
-    def loss_or_metric(self, value: Any, classes: tuple[type[S._Model], ...], path: tuple[str | int, ...], what: str) -> Any:
+    def loss_or_metric(self, value: Any, classes: tuple[type[BaseModel], ...], path: tuple[str | int, ...], what: str) -> Any:
         if value is None:
             return None
         if isinstance(value, str):

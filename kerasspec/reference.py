@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from . import spec as S
+from .layers import all_classes
 from .schema import json_schema
 
 HEADER = """\
@@ -95,7 +96,7 @@ def render() -> str:
     for section in ("Compile", "Fit", "Data"):
         out += _section(f"`{section.lower()}`", section, defs, level="##")
     out += ["## Layers", "", "Every layer also takes `name`, `trainable`, `input_shape` and `input_dim`.", ""]
-    for cls in S.LAYER_CLASSES:
+    for cls in all_classes():
         out += _section(cls.TYPES[0], cls.__name__, defs, types=cls.TYPES)
     out += ["## Optimizer objects", "", "As a string, any of: " + ", ".join(f"`{n}`" for n in S.names.OPTIMIZERS) + " (any case).", ""]
     for cls in S.OPTIMIZER_CLASSES:

@@ -10,6 +10,10 @@ import json
 from functools import cache
 from typing import Any
 
+from pydantic.json_schema import models_json_schema
+
+from .layers import all_classes
+from .layers.base import LAYER_REF
 from .spec import Spec
 
 SCHEMA_ID = "https://github.com/kerasspec/kerasspec/raw/main/spec_schema/kerasspec.schema.json"
@@ -88,9 +92,38 @@ FIELD_DOCS: dict[str, str] = {
 }
 
 
+def _layer_defs() -> dict[str, Any]:
+    """The ``$defs`` of every layer definition, and ``Layer``: the union of them on ``type``."""
+    classes = all_classes()
+    _, top = models_json_schema([(cls, "validation") for cls in classes], by_alias=True, ref_template="#/$defs/{model}")
+    defs: dict[str, Any] = top["$defs"]
+    refs = {cls.__name__: f"#/$defs/{cls.__name__}" for cls in classes}
+    defs["Layer"] = {
+        "description": "A layer: `type` names its Keras class; the other fields are its constructor arguments.",
+        "oneOf": [{"$ref": ref} for ref in refs.values()],
+        "discriminator": {
+            "propertyName": "type",
+            "mapping": {t: refs[cls.__name__] for cls in classes for t in cls.TYPES},
+        },
+    }
+    return defs
+
+
+def _link_layers(node: Any) -> Any:
+    if isinstance(node, dict):
+        if node.get(LAYER_REF) is True:
+            return {"$ref": "#/$defs/Layer"}
+        return {k: _link_layers(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_link_layers(v) for v in node]
+    return node
+
+
 @cache
 def json_schema() -> dict[str, Any]:
     schema = Spec.model_json_schema(by_alias=True, mode="validation")
+    schema["$defs"] = {**schema.get("$defs", {}), **_layer_defs()}
+    schema = _link_layers(schema)
     for definition in (schema, *schema["$defs"].values()):
         for name, prop in definition.get("properties", {}).items():
             if "description" not in prop:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from . import spec as S
 from .analysis import ShapeAnalysis
 from .diagnostics import Diagnostic, pointer
+from .layers import Layer
+from .layers.core import Input
 from .shapes import fmt_shape
 
 #: Image shapes (without batch) a 28x28 grayscale dataset can be fed as; the compiler adapts the data.
@@ -80,18 +82,17 @@ class OutputActivation:
     field: str | None  # "activation" when the layer has that field
 
 
-def output_activation(layers: list[S.Layer]) -> OutputActivation | None:
+def output_activation(layers: list[Layer]) -> OutputActivation | None:
     """The activation the model's output passes through last (dropout is the identity at inference)."""
     for i in range(len(layers) - 1, -1, -1):
         layer = layers[i]
-        if isinstance(layer, S.Dropout | S.SpatialDropout2D):
-            continue
-        if isinstance(layer, S.Input):
+        if isinstance(layer, Input):
             return None
-        act = getattr(layer, "activation", "__absent__")
-        if act == "__absent__":
-            return OutputActivation("linear", i, None)
-        return OutputActivation(act or "linear", i, "activation")
+        act = layer.output_activation()
+        if act is None:
+            continue
+        field = "activation" if "activation" in type(layer).model_fields else None
+        return OutputActivation(act, i, field)
     return None
 
 
@@ -131,12 +132,8 @@ def _portability(spec: S.Spec) -> list[Diagnostic]:
     return out
 
 
-def _runs_conv_kernel(layer: S.Layer) -> bool:
-    return isinstance(
-        layer,
-        S.Conv2D | S.Conv1D | S.Conv2DTranspose | S.SeparableConv2D | S.DepthwiseConv2D
-        | S.MaxPooling2D | S.AveragePooling2D | S.MaxPooling1D | S.AveragePooling1D,
-    )
+def _runs_conv_kernel(layer: Layer) -> bool:
+    return layer.CONV_KERNEL or any(_runs_conv_kernel(inner) for inner in layer.sublayers())
 
 
 def _resources(spec: S.Spec, shapes: ShapeAnalysis, budget: Budget) -> list[Diagnostic]:
@@ -208,8 +205,8 @@ def _input_vs_dataset(spec: S.Spec, shapes: ShapeAnalysis, data: S.Data) -> list
     ]
 
 
-def _input_field(layer: S.Layer) -> str:
-    if isinstance(layer, S.Input):
+def _input_field(layer: Layer) -> str:
+    if isinstance(layer, Input):
         return "shape"
     return "input_dim" if layer.input_dim is not None else "input_shape"
 
@@ -230,7 +227,7 @@ def _training(spec: S.Spec, shapes: ShapeAnalysis, data: S.Data | None) -> Itera
     loss_path = pointer(("compile", "loss"))
     last = len(spec.layers) - 1
     act_path = pointer(("layers", act.index, act.field) if act and act.field else ("layers", act.index if act else last))
-    units_path = pointer(("layers", act.index if act else last, "units")) if act and isinstance(spec.layers[act.index], S.Dense) else pointer(("layers", last))
+    units_path = pointer(("layers", act.index, "units")) if act and "units" in type(spec.layers[act.index]).model_fields else pointer(("layers", last))
 
     # KS406: a classification loss needs (batch, classes); an image-shaped output means a missing Flatten.
     if loss.family and len(out_shape) > 2:

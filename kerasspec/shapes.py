@@ -46,6 +46,14 @@ class ShapeError(ValueError):
         self.field = field
         self.hint = hint
         self.reshape_to = reshape_to
+        #: Where in the layer to point, as path parts: ``(field,)``, or deeper for a
+        #: layer held in a wrapper or a nested block (``("layers", 2, "kernel_size")``).
+        self.where: tuple[str | int, ...] = (field,) if field else ()
+
+    def inside(self, *prefix: str | int) -> ShapeError:
+        """The same error, pointing at a field of a layer held at ``prefix`` in this one."""
+        self.where = (*prefix, *self.where)
+        return self
 
 
 def fmt_shape(shape: Sequence[int | None]) -> str:

@@ -17,11 +17,14 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from . import objects
 from . import spec as S
 from .diagnostics import Diagnostic, pointer
 from .fields import describe
+from .layers import LayerItem, layer_class
 from .loader import Document
 from .names import did_you_mean
+from .objects import RegularizerConfig
 
 Path = tuple[str | int, ...]
 
@@ -55,7 +58,6 @@ _METRIC_TYPES = {t: c for c in S.METRIC_CLASSES for t in c.model_fields["type"].
 _SECTIONS: dict[str, type[BaseModel]] = {"compile": S.Compile, "fit": S.Fit, "data": S.Data}
 _UNION_KINDS = {
     # where a `type` picks the class: (registry, code for an unknown type, what it is)
-    "layers": (S.LAYER_TYPES, "KS202", "layer type"),
     "optimizer": (_OPTIMIZER_TYPES, "KS208", "optimizer type"),
     "loss": (_LOSS_TYPES, "KS209", "loss type"),
     "metrics": (_METRIC_TYPES, "KS210", "metric type"),
@@ -107,7 +109,7 @@ def _parts_valid(exc: ValidationError) -> tuple[bool, bool]:
 @cache
 def _adapters() -> tuple[TypeAdapter[Any], TypeAdapter[Any]]:
     # Built on the first invalid spec only: a clean check never needs them.
-    return TypeAdapter(list[S.AnyLayer]), TypeAdapter(S.InputShape)
+    return TypeAdapter(list[LayerItem]), TypeAdapter(S.InputShape)
 
 
 def _partial(data: Any) -> S.Spec | None:
@@ -170,7 +172,10 @@ def _diagnostics(exc: ValidationError, doc: Document) -> list[Diagnostic]:
 # report one error per branch, each under a tag naming the branch: 'int', 'list[int]',
 # 'RegularizerConfig', 'function-before[parse(), str]'. The tag is not part of the path.
 _MODEL_NAMES = frozenset(
-    name for name, obj in vars(S).items() if isinstance(obj, type) and issubclass(obj, BaseModel)
+    name
+    for module in (S, objects)
+    for name, obj in vars(module).items()
+    if isinstance(obj, type) and issubclass(obj, BaseModel)
 )
 _SCALAR_TAGS = frozenset({"int", "float", "str", "bool", "none"})
 
@@ -259,10 +264,10 @@ def _model_at(path: Path, data: Any) -> type[BaseModel] | None:
         return S.Spec
     node = _get(data, path)
     kind = node.get("type") if isinstance(node, dict) else None
-    if path[0] == "layers" and len(path) == 2:
-        return S.LAYER_TYPES.get(kind) if isinstance(kind, str) else None
-    if path[0] == "layers" and len(path) == 3 and str(path[2]).endswith("regularizer"):
-        return S.RegularizerConfig
+    if _is_layer_path(path):
+        return layer_class(kind) if isinstance(kind, str) else None
+    if path[0] == "layers" and str(path[-1]).endswith("regularizer"):
+        return RegularizerConfig
     if path == ("compile", "optimizer"):
         return _OPTIMIZER_TYPES.get(kind) if isinstance(kind, str) else None
     if path == ("compile", "loss"):
@@ -272,6 +277,13 @@ def _model_at(path: Path, data: Any) -> type[BaseModel] | None:
     if len(path) == 1 and isinstance(path[0], str):
         return _SECTIONS.get(path[0])
     return None
+
+
+def _is_layer_path(path: Path) -> bool:
+    """Whether ``path`` names a layer: an item of `layers` (nested blocks too) or a wrapper's `layer`."""
+    if not path or path[0] != "layers":
+        return False
+    return (len(path) >= 2 and isinstance(path[-1], int) and path[-2] == "layers") or path[-1] == "layer"
 
 
 def _fields(model: type[BaseModel]) -> list[str]:
@@ -318,7 +330,7 @@ def _convert(err: Any, path: Path, owner: str, doc: Document) -> Diagnostic:
         hint = f"add `{field}: ...` to {owner}"
     elif etype in ("union_tag_invalid", "union_tag_not_found"):
         kind = next((p for p in reversed(path) if isinstance(p, str)), "")
-        registry, unknown_code, what = _UNION_KINDS.get(kind, (S.LAYER_TYPES, "KS202", "type"))
+        registry, unknown_code, what = _UNION_KINDS.get(kind, (_OPTIMIZER_TYPES, "KS202", "type"))
         if etype == "union_tag_not_found":
             code = "KS204"
             message = f"{what.split()[0]} has no 'type'"

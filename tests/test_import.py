@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import kerasspec
-from kerasspec import spec as S
+from kerasspec import layers as KL
 from kerasspec.analysis import keras_name
 from kerasspec.cli import main
 from kerasspec.importer import (
@@ -35,7 +35,7 @@ def normalized(source: Any) -> dict[str, Any]:
     counters: dict[str, int] = {}
     layers = []
     for layer in spec.layers:
-        if isinstance(layer, S.Input):
+        if isinstance(layer, KL.Input):
             continue
         d = layer.model_dump(exclude={"input_shape", "input_dim"})
         d["type"] = layer.kind

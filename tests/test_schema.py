@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kerasspec import spec as S
+from kerasspec import layers as KL
 from kerasspec.loader import from_object, load_path
 from kerasspec.schema import json_schema, schema_text
 from kerasspec.validate import validate
@@ -122,6 +122,6 @@ def test_schema_and_pydantic_agree_on_generated_documents(data: Any) -> None:
 
 
 def test_layer_kinds_all_in_schema() -> None:
-    schema_types = {t for c in S.LAYER_CLASSES for t in c.TYPES}
+    schema_types = {t for c in KL.all_classes() for t in c.TYPES}
     text = json.dumps(json_schema())
     assert all(f'"{t}"' in text for t in schema_types)

@@ -1,0 +1,3 @@
+"""blocks layers."""
+
+from __future__ import annotations

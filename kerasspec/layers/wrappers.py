@@ -1,0 +1,3 @@
+"""wrappers layers."""
+
+from __future__ import annotations
