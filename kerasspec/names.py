@@ -72,6 +72,10 @@ INITIALIZERS: tuple[str, ...] = (
 
 REGULARIZERS: tuple[str, ...] = ("l1", "l2", "l1l2", "L1", "L2", "L1L2")
 
+CONSTRAINTS: tuple[str, ...] = (
+    "max_norm", "min_max_norm", "non_neg", "unit_norm", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm",
+)  # fmt: skip
+
 
 def suggest(word: str, choices: Iterable[str]) -> str | None:
     """The closest choice to ``word``: a case-insensitive match first, then difflib's."""

@@ -41,6 +41,7 @@ def to_keras(value: Any, keras: Any) -> Any:
 
 Activation = Name(names.ACTIVATIONS, code="KS207", what="activation")
 Initializer = Name(names.INITIALIZERS, code="KS206", what="initializer")
+Constraint = Name(names.CONSTRAINTS, code="KS206", what="constraint")
 
 
 class RegularizerConfig(KerasObject):

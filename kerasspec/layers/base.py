@@ -88,6 +88,9 @@ class Layer(BaseModel):
     EXAMPLE_INPUT: ClassVar[str] = "[28, 28, 1]"
     #: Spec fields that are not arguments of the Keras constructor.
     SPEC_ONLY: ClassVar[frozenset[str]] = frozenset()
+    #: Keras constructor arguments the spec language leaves out, each with the reason
+    #: (tests/test_catalogue.py fails on any other argument a definition lacks).
+    UNSUPPORTED_ARGS: ClassVar[dict[str, str]] = {}
 
     name: LayerName | None = None
     trainable: StrictBool = Field(True, description="Whether the layer's weights train; frozen weights count as non-trainable parameters.")
