@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from . import spec as S
 from .diagnostics import Diagnostic, pointer
 from .layers import Layer
+from .layers.blocks import expand
 from .layers.core import Input
 from .shapes import Shape, ShapeError, fmt_list
 
@@ -29,6 +30,7 @@ __all__ = [
     "ShapeAnalysis",
     "analyse_shapes",
     "argument_errors",
+    "check_initializers",
     "infer",
     "keras_name",
 ]
@@ -38,13 +40,14 @@ __all__ = [
 class LayerInfo:
     """One layer of the built model, as ``model.layers`` would show it."""
 
-    index: int  # index in spec.layers
+    index: int  # index in spec.layers (of the Repeat block, for a layer inside one)
     name: str  # the name Keras gives it in a fresh session
     type: str  # canonical Keras class name
     output_shape: Shape  # with the batch axis first (None)
     params: int
     trainable_params: int
     non_trainable_params: int
+    path: tuple[str | int, ...] = ()  # where the spec writes it: ("layers", 3) or deeper in a Repeat
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +108,7 @@ def argument_errors(layer: Layer) -> list[ShapeError]:
     return layer.argument_errors()
 
 
-def _initializer_errors(layer: Layer, shape: Shape) -> None:
+def check_initializers(layer: Layer, shape: Shape) -> None:
     """Keras's Identity initializer makes 2D matrices only, Orthogonal rank 2 or more."""
     for weight in layer.weights(shape):
         if weight.initializer is None:
@@ -138,7 +141,7 @@ def infer(layer: Layer, shape: Shape) -> tuple[Shape, int, int]:
     weights (a ``trainable: false`` layer's weights are all non-trainable, as in Keras).
     """
     out = layer.output_shape(shape)
-    _initializer_errors(layer, shape)
+    check_initializers(layer, shape)
     trainable = non_trainable = 0
     for weight in layer.weights(shape):
         if weight.trainable and layer.trainable:
@@ -266,47 +269,54 @@ def _name_inner(layer: Layer, counters: dict[str, int]) -> None:
             keras_name(inner.keras_class, counters)
 
 
-def _names(spec: S.Spec, has_input: bool, out: _Collector) -> list[str]:
-    """Keras's name for each spec layer, reporting duplicates (Sequential.add refuses them)."""
+def _where(path: tuple[str | int, ...]) -> str:
+    """A layer's place as messages name it: ``layers[3]``, ``layers[3].layers[0]``."""
+    return ".".join(f"{path[k]}[{path[k + 1]}]" for k in range(0, len(path) - 1, 2))
+
+
+def _names(layers: list[tuple[Layer, tuple[str | int, ...], int | None]], has_input: bool, out: _Collector) -> list[str]:
+    """Keras's name for each layer, reporting duplicates (Sequential.add refuses them)."""
     counters: dict[str, int] = {}
     names: list[str] = []
-    # name -> (index or None for the implicit input layer, named by the user?)
-    seen: dict[str, tuple[int | None, bool]] = {}
-    layers = spec.layers
-    implicit_input = has_input and not isinstance(layers[0], Input)
+    # name -> (path or None for the implicit input layer, named by the user?)
+    seen: dict[str, tuple[tuple[str | int, ...] | None, bool, Layer | None]] = {}
+    implicit_input = has_input and not (layers and isinstance(layers[0][0], Input))
     if implicit_input:
-        seen[keras_name("InputLayer", counters)] = (None, False)
-    for i, layer in enumerate(layers):
+        seen[keras_name("InputLayer", counters)] = (None, False, None)
+    reported: set[tuple[str | int, ...]] = set()
+    for k, (layer, path, copy) in enumerate(layers):
         _name_inner(layer, counters)
         user = layer.name is not None
         name = layer.name if layer.name is not None else keras_name(layer.keras_class, counters)
         names.append(name)
-        if isinstance(layer, Input) and i > 0:
+        if isinstance(layer, Input) and k > 0:
             continue  # refused anyway (KS211)
-        if name in seen:
-            j, j_user = seen[name]
-            first = (
-                "the model's input layer"
-                if j is None
-                else f"layers[{j}] ({layers[j].keras_class})"
-            )
-            if user:
-                path: tuple[str | int, ...] = ("layers", i, "name")
-                how = ""
-                if j is not None and not j_user:
-                    how = f" (Keras names the unnamed {layers[j].keras_class} at layers[{j}] '{name}')"
-            else:
-                path = ("layers", j, "name") if j is not None and j_user else ("layers", i)
-                how = f" (Keras names the unnamed {layer.keras_class} at layers[{i}] '{name}')"
-            out.add(
-                "KS212",
-                f"layer name '{name}' is used by {first} and by layers[{i}] ({layer.keras_class}){how}; "
-                "Keras requires unique layer names",
-                path,
-                "rename one of them",
-            )
+        if name not in seen:
+            seen[name] = (path, user, layer)
+            continue
+        j, j_user, other = seen[name]
+        if path in reported:
+            continue  # the same layer of a Repeat, in a later copy
+        reported.add(path)
+        kind = layer.keras_class
+        first = "the model's input layer" if j is None else f"{_where(j)} ({other.keras_class if other else kind})"
+        again = f" (copy {copy + 1} of its Repeat block)" if copy and j == path else ""
+        if user:
+            where: tuple[str | int, ...] = (*path, "name")
+            how = ""
+            if j is not None and not j_user and other is not None:
+                how = f" (Keras names the unnamed {other.keras_class} at {_where(j)} '{name}')"
         else:
-            seen[name] = (i, user)
+            where = (*j, "name") if j is not None and j_user else path
+            how = f" (Keras names the unnamed {kind} at {_where(path)} '{name}')"
+        hint = "leave layers inside a Repeat block unnamed: every copy would get the same name" if again else "rename one of them"
+        out.add(
+            "KS212",
+            f"layer name '{name}' is used by {first} and by {_where(path)} ({kind}){again}{how}; "
+            "Keras requires unique layer names",
+            where,
+            hint,
+        )
     return names
 
 
@@ -346,17 +356,21 @@ def analyse_shapes(spec: S.Spec) -> ShapeAnalysis:
     out = _Collector()
     sample = _find_input(spec, out)
     _check_layer_fields(spec, out)
-    names = _names(spec, sample is not None, out)
+    layers = expand(list(spec.layers))
+    names = _names(layers, sample is not None, out)
 
     shape: Shape | None = None if sample is None else (None, *sample)
     infos: list[LayerInfo] = []
     stopped = shape is None
-    for i, layer in enumerate(spec.layers):
+    checked: set[tuple[str | int, ...]] = set()
+    for k, (layer, path, _copy) in enumerate(layers):
         if isinstance(layer, Input):
             continue  # the model's input (first) or refused (KS211); never in model.layers
         arg_errors = argument_errors(layer)
-        for err in arg_errors:
-            out.add(err.code, err.message, ("layers", i, *err.where), err.hint)
+        if path not in checked:  # a Repeat's copies share their arguments: report once
+            checked.add(path)
+            for err in arg_errors:
+                out.add(err.code, err.message, (*path, *err.where), err.hint)
         if stopped or shape is None:
             continue
         if arg_errors:
@@ -374,18 +388,22 @@ def analyse_shapes(spec: S.Spec) -> ShapeAnalysis:
                     f"{shape[1]} channels of {'x'.join(str(d) for d in shape[2:])} images; write the input "
                     f"as {fmt_list(as_first)} or use channels_last"
                 )
-            out.add(err.code, err.message, ("layers", i, *err.where), hint)
+            message = err.message
+            if _copy:
+                message += f" (in copy {_copy + 1} of the Repeat block)"
+            out.add(err.code, message, (*path, *err.where), hint)
             stopped = True
             continue
         infos.append(
             LayerInfo(
-                index=i,
-                name=names[i],
+                index=int(path[1]),
+                name=names[k],
                 type=layer.kind,
                 output_shape=result,
                 params=trainable + non_trainable,
                 trainable_params=trainable,
                 non_trainable_params=non_trainable,
+                path=path,
             )
         )
         shape = result

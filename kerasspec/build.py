@@ -22,6 +22,7 @@ from .api import KerasMissing, Options, Source, run
 from .diagnostics import SpecError
 from .files import atomic_path
 from .layers import Layer
+from .layers.blocks import expand
 from .layers.core import Input
 from .objects import to_keras
 
@@ -135,7 +136,7 @@ def build_model(source: Source | S.Spec, options: Options = Options(), *, compil
     batch_size = result.shapes.input_shape[0]
     model.add(keras.Input(shape=result.shapes.input_shape[1:], batch_size=batch_size, name=input_name))
     infos = iter(result.shapes.layers)
-    for layer in spec.layers:
+    for layer, _, _ in expand(list(spec.layers)):
         if isinstance(layer, Input):
             continue
         model.add(make_layer(layer, next(infos).name, keras))

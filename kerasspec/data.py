@@ -271,6 +271,7 @@ def prepare(
     input_shape: tuple[int | None, ...],
     labels: Literal["sparse", "one_hot"],
     num_classes: int | None = None,
+    scale: bool = True,
 ) -> Dataset:
     """A copy of ``ds`` adapted to a model: float32 inputs, shaped, labels encoded.
 
@@ -286,6 +287,9 @@ def prepare(
     matches exactly (so 28x28 images fit ``(28, 28)``, ``(28, 28, 1)``,
     ``(1, 28, 28)`` and ``(784,)``); ``None`` dimensions take what the data has.
     Anything else is a :class:`DataError` naming both shapes.
+
+    With ``scale=False`` (a model whose first layer reads integer ids, e.g. an
+    Embedding) inputs are only shaped, never scaled or cast.
 
     ``labels="sparse"`` gives int32 class ids ``(N,)``; ``"one_hot"`` gives float32
     ``(N, num_classes)``. ``num_classes`` (say, the final layer's units) defaults
@@ -306,6 +310,8 @@ def prepare(
     target = _resolve_input_shape(ds, tuple(input_shape))
 
     def adapt_x(x: np.ndarray) -> np.ndarray:
+        if not scale:  # token ids for an Embedding: integers, never pixels
+            return _fit_shape(x, target)
         return scale_pixels(_fit_shape(x, target))
 
     def adapt_y(y: np.ndarray, which: str, n: int) -> np.ndarray:

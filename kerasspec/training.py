@@ -146,6 +146,7 @@ def load_data(
     input_shape: tuple[int | None, ...],
     output_shape: tuple[int | None, ...],
     log: Any = None,
+    scale: bool = True,
 ) -> tuple[Any, Any]:
     """Read and check the data, then adapt it to a model: ``(dataset, prepared)``.
 
@@ -160,10 +161,25 @@ def load_data(
         with contextlib.redirect_stdout(sys.stderr):
             dataset = D.load_dataset(settings.dataset, path=path, warn=log)
         classes = settings.num_classes or model_classes(output_shape) or dataset.num_classes
-        prepared = D.prepare(dataset, input_shape=input_shape, labels=settings.labels, num_classes=classes)
+        prepared = D.prepare(
+            dataset, input_shape=input_shape, labels=settings.labels, num_classes=classes, scale=scale
+        )
     except D.DataError as exc:
         raise TrainError(str(exc)) from None
     return dataset, prepared
+
+
+def _reads_indices(spec: S.Spec) -> bool:
+    """Whether the model's first layer reads integer ids (an Embedding): its data is not pixels."""
+    from .layers.blocks import expand
+
+    first = next((layer for layer, _, _ in expand(list(spec.layers)) if layer.kind != "Input"), None)
+    return first is not None and first.TAKES_INDICES
+
+
+def _model_reads_indices(model: Any) -> bool:
+    layers = [layer for layer in getattr(model, "layers", []) if type(layer).__name__ != "InputLayer"]
+    return bool(layers) and type(layers[0]).__name__ == "Embedding"
 
 
 def _default_log(message: str) -> None:
@@ -218,7 +234,8 @@ def train(
         import_keras()  # a download may import Keras: do it quietly first
     assert result.shapes.input_shape is not None
     dataset, prepared = load_data(
-        data_settings, data_path, input_shape=result.shapes.input_shape[1:], output_shape=result.shapes.output_shape, log=log
+        data_settings, data_path, input_shape=result.shapes.input_shape[1:], output_shape=result.shapes.output_shape, log=log,
+        scale=not _reads_indices(spec),
     )
     x_train, y_train = prepared.x_train, prepared.y_train
     if limit is not None:
@@ -706,7 +723,8 @@ def evaluate(
     if data is None and data_path is not None and settings.dataset in IMAGE_DATASETS:
         path = data_path
     dataset, prepared = load_data(
-        settings, path, input_shape=tuple(model.input_shape[1:]), output_shape=tuple(model.output_shape), log=log
+        settings, path, input_shape=tuple(model.input_shape[1:]), output_shape=tuple(model.output_shape), log=log,
+        scale=not _model_reads_indices(model),
     )
     scores = model.evaluate(prepared.x_test, prepared.y_test, batch_size=batch_size, verbose=0, return_dict=True)
     return EvalResult(model_path, _loss_first(scores), dataset.source, len(prepared.x_test))

@@ -78,7 +78,9 @@ def keras_layer_names() -> list[str]:
 
 
 def keras_class(cls: type[Any]) -> type[Any]:
-    return getattr(keras.layers, cls.KERAS_CLASS or cls.TYPES[0])
+    name = cls.KERAS_CLASS or cls.TYPES[0]
+    # A nested block is a keras.Sequential model used as a layer.
+    return keras.Sequential if name == "Sequential" else getattr(keras.layers, name)
 
 
 # --------------------------------------------------------------------------- registry
@@ -93,12 +95,12 @@ def test_every_keras_layer_is_supported_or_excluded_with_a_reason() -> None:
     assert not stale, f"excluded classes Keras no longer has: {stale}"
 
 
-@pytest.mark.parametrize("cls", all_classes(), ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", [c for c in all_classes() if not c.SPEC_CONSTRUCT], ids=lambda c: c.__name__)
 def test_every_spelling_is_the_same_keras_class(cls: type[Any]) -> None:
     target = keras_class(cls)
     for spelling in cls.TYPES:
-        if cls is Input and spelling == "Input":
-            continue  # keras.Input is the function that makes an InputLayer
+        if (cls is Input and spelling == "Input") or spelling == "Sequential":
+            continue  # keras.Input is the function that makes an InputLayer; Sequential is keras's
         assert getattr(keras.layers, spelling) is target, spelling
 
 
@@ -144,7 +146,9 @@ def _jsonish(value: Any) -> Any:
     return value
 
 
-@pytest.mark.parametrize("cls", [c for c in all_classes() if c is not Input], ids=lambda c: c.__name__)
+@pytest.mark.parametrize(
+    "cls", [c for c in all_classes() if c is not Input and not c.SPEC_CONSTRUCT], ids=lambda c: c.__name__
+)
 def test_arguments_and_defaults_are_keras_own(cls: type[Any]) -> None:
     params = {
         n: p
@@ -165,7 +169,7 @@ def test_arguments_and_defaults_are_keras_own(cls: type[Any]) -> None:
         pytest.fail(f"field {name!r} is not an argument of keras.layers.{keras_class(cls).__name__}")
     required = _required_fields(cls)
     for name, p in params.items():
-        if name not in fields or name in BASE_KWARGS:
+        if name not in fields or name in BASE_KWARGS or name in cls.STRICTER_THAN_KERAS:
             continue
         field = cls.model_fields[name]
         keras_required = p.default is inspect.Parameter.empty
@@ -238,7 +242,7 @@ def test_every_definition_has_a_build_case_and_a_rule_row() -> None:
     build = set(_all_build_cases())
     rows = {layer_class(f["type"]) for f, _, _ in [*test_shapes.RULE_CASES, *RULE_CASES]}
     for cls in all_classes():
-        if cls is Input:
+        if cls is Input or cls.SPEC_CONSTRUCT:
             continue
         assert cls.__name__ in build, f"{cls.__name__}: add a BUILD_CASES entry"
         assert cls in rows, f"{cls.__name__}: add RULE_CASES rows"

@@ -79,11 +79,24 @@ def keras_layer(raw: dict[str, Any]) -> Any:
     return getattr(keras.layers, kind)(**args)
 
 
+def written_out(layers: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
+    """The layers with each ``Repeat`` written out ``times`` times, each with its index in the document."""
+    out = []
+    for i, raw in enumerate(layers):
+        if raw.get("type") == "Repeat":
+            out += [(i, inner) for _ in range(raw["times"]) for _, inner in written_out(raw["layers"])]
+        else:
+            out.append((i, raw))
+    return out
+
+
 def keras_build(doc: dict[str, Any]) -> tuple[Any, int | None, str]:
     """(model, None, "") when Keras builds the document, else (None, index of the layer refused, why)."""
-    model = keras.Sequential()
+    # Named, as kerasspec's build names the model: an unnamed one would take the name
+    # `sequential` before a nested block could.
+    model = keras.Sequential(name="model")
     model.add(keras.Input(shape=tuple(doc["input_shape"])))
-    for i, raw in enumerate(doc["layers"]):
+    for i, raw in written_out(doc["layers"]):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")

@@ -84,6 +84,8 @@ class Layer(BaseModel):
     CONV_KERNEL: ClassVar[bool] = False
     #: The layer for the other spatial rank, suggested when the input rank does not fit (KS302).
     OTHER_RANK: ClassVar[dict[int, str]] = {}
+    #: Reads integer ids (an Embedding): as the first layer, its data is fed unscaled.
+    TAKES_INDICES: ClassVar[bool] = False
     #: An input shape to suggest when the model has none (KS301).
     EXAMPLE_INPUT: ClassVar[str] = "[28, 28, 1]"
     #: Spec fields that are not arguments of the Keras constructor.
@@ -91,6 +93,10 @@ class Layer(BaseModel):
     #: Keras constructor arguments the spec language leaves out, each with the reason
     #: (tests/test_catalogue.py fails on any other argument a definition lacks).
     UNSUPPORTED_ARGS: ClassVar[dict[str, str]] = {}
+    #: Fields the spec requires or restricts beyond Keras on purpose, each with the reason.
+    STRICTER_THAN_KERAS: ClassVar[dict[str, str]] = {}
+    #: A spec construct with no Keras class of its own (Repeat), expanded before analysis.
+    SPEC_CONSTRUCT: ClassVar[bool] = False
 
     name: LayerName | None = None
     trainable: StrictBool = Field(True, description="Whether the layer's weights train; frozen weights count as non-trainable parameters.")
