@@ -140,6 +140,50 @@ Padding2D = Annotated[
 ]
 
 
+def _axis_pairs(n: int) -> Callable[[Any], tuple[tuple[int, int], ...]]:
+    """ZeroPadding2D/3D, Cropping2D/3D: an int, or ``n`` entries each an int or a (before, after) pair.
+
+    Keras reads each entry with ``standardize_tuple(entry, 2)``, so the entries may mix
+    (``[[0, 1], 2]`` pads the rows by 0 and 1 and the columns by 2 and 2).
+    """
+
+    def nonneg(v: Any) -> int:
+        if not _is_int(v):
+            raise _wrong_type("an integer", v)
+        if v < 0:
+            raise PydanticCustomError("KS205", "values must be >= 0, got {v}", {"v": v})
+        return v
+
+    def entry(v: Any) -> tuple[int, int]:
+        if isinstance(v, list | tuple):
+            if len(v) != 2:
+                raise PydanticCustomError("KS205", "each inner list needs 2 values, got {n}", {"n": len(v)})
+            return (nonneg(v[0]), nonneg(v[1]))
+        x = nonneg(v)
+        return (x, x)
+
+    def parse(value: Any) -> tuple[tuple[int, int], ...]:
+        if _is_int(value):
+            x = nonneg(value)
+            return ((x, x),) * n
+        if isinstance(value, list | tuple):
+            if len(value) != n:
+                raise PydanticCustomError("KS205", "expected {n} values, got {got}", {"n": n, "got": len(value)})
+            return tuple(entry(v) for v in value)
+        raise _wrong_type(f"an integer, or a list of {n} integers or [before, after] pairs", value)
+
+    return parse
+
+
+def AxisPairs(n: int, *, description: str = "") -> Any:
+    """(before, after) sizes for each of ``n`` spatial axes, in every spelling Keras takes."""
+    entry = {"anyOf": [_NONNEG, _PAIR]}
+    schema: dict[str, Any] = {"anyOf": [_NONNEG, {"type": "array", "items": entry, "minItems": n, "maxItems": n}]}
+    if description:
+        schema["description"] = description
+    return Annotated[tuple[tuple[int, int], ...], BeforeValidator(_axis_pairs(n)), WithJsonSchema(schema)]
+
+
 def _ci_pattern(word: str) -> str:
     return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else c for c in word)
 
@@ -256,6 +300,20 @@ TargetShape = Annotated[
     ),
 ]
 
+
+
+def _int_list(value: Any) -> tuple[int, ...]:
+    if not isinstance(value, list | tuple) or not all(_is_int(v) for v in value):
+        raise _wrong_type("a list of integers", value)
+    return tuple(value)
+
+
+#: A list of integers of any length, as written (Permute's `dims`): its meaning is the layer's to check.
+IntList = Annotated[
+    tuple[int, ...],
+    BeforeValidator(_int_list),
+    WithJsonSchema({"type": "array", "items": {"type": "integer"}}),
+]
 
 DATASETS = ("mnist", "fashion_mnist")
 

@@ -14,7 +14,9 @@ field to blame.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 Shape = tuple[int | None, ...]
 
@@ -211,7 +213,7 @@ def _with_spatial(
     return (shape[0], *spatial, channels)
 
 
-_AXIS_NAMES = {1: ("steps",), 2: ("rows", "cols")}
+_AXIS_NAMES = {1: ("steps",), 2: ("rows", "cols"), 3: ("depth", "rows", "cols")}
 
 
 def axis_names(n: int) -> tuple[str, ...]:
@@ -439,6 +441,90 @@ def upsampling2d_output_shape(
     return tuple(out)
 
 
+def zero_padding_output_shape(
+    input_shape: Shape, padding: Sequence[tuple[int, int]], data_format: str | None = None
+) -> Shape:
+    """ZeroPadding1D/2D/3D: each spatial size plus its (before, after) padding; unknown stays unknown."""
+    out = list(input_shape)
+    for (lo, hi), ax in zip(padding, spatial_axes(len(input_shape), data_format), strict=True):
+        if out[ax] is not None:
+            out[ax] = out[ax] + lo + hi  # type: ignore[operator]
+    return tuple(out)
+
+
+def cropping_output_shape(
+    input_shape: Shape,
+    cropping: Sequence[tuple[int, int]],
+    data_format: str | None = None,
+    *,
+    layer: str = "Cropping",
+) -> Shape:
+    """Cropping1D/2D/3D: each spatial size minus its crops; Keras rejects crops that leave <= 0."""
+    axes = spatial_axes(len(input_shape), data_format)
+    names = axis_names(len(axes))
+    out = list(input_shape)
+    for (lo, hi), ax, name in zip(cropping, axes, names, strict=True):
+        size = input_shape[ax]
+        if size is None:
+            continue
+        if lo + hi >= size:
+            raise ShapeError(
+                "KS303",
+                f"{layer} output {name} would be {size} - {lo} - {hi} = {size - lo - hi}: "
+                f"it crops {lo + hi} of {size} {name}",
+                "cropping",
+                f"crop fewer than {size} {name} in total",
+            )
+        out[ax] = size - lo - hi
+    return tuple(out)
+
+
+def upsampling_output_shape(
+    input_shape: Shape, size: Sequence[int], data_format: str | None = None
+) -> Shape:
+    """UpSampling1D/2D/3D: each spatial size times its factor; unknown stays unknown."""
+    out = list(input_shape)
+    for factor, ax in zip(size, spatial_axes(len(input_shape), data_format), strict=True):
+        if out[ax] is not None:
+            out[ax] = out[ax] * factor  # type: ignore[operator]
+    return tuple(out)
+
+
+def adaptive_pool_output_shape(
+    input_shape: Shape, output_size: Sequence[int], data_format: str | None = None
+) -> Shape:
+    """Adaptive pooling, as ``BaseAdaptivePooling.compute_output_shape``: the channels, at ``output_size``.
+
+    The output size does not depend on the input's spatial sizes, known or not.
+    """
+    if data_format == "channels_first":
+        return (input_shape[0], input_shape[1], *output_size)
+    return (input_shape[0], *output_size, input_shape[-1])
+
+
+def repeat_vector_output_shape(input_shape: Shape, n: int) -> Shape:
+    """RepeatVector: ``(batch, features) -> (batch, n, features)``."""
+    return (input_shape[0], n, input_shape[1])
+
+
+def validate_permutation(dims: Sequence[int]) -> None:
+    """Keras's Permute check: ``dims`` holds each of 1..len(dims) once (the batch axis is 0, never moved)."""
+    if sorted(dims) != list(range(1, len(dims) + 1)):
+        raise ShapeError(
+            "KS309",
+            f"Permute `dims` {fmt_list(dims)} must hold each of 1..{len(dims)} exactly once "
+            "(axes count from 1, after the batch axis)",
+            "dims",
+            f"e.g. {fmt_list(list(range(len(dims), 0, -1)) or [2, 1])} reverses the axes",
+        )
+
+
+def permute_output_shape(input_shape: Shape, dims: Sequence[int]) -> Shape:
+    """Permute: the batch axis, then the input's axes in the order ``dims`` names them."""
+    validate_permutation(dims)
+    return (input_shape[0], *(input_shape[d] for d in dims))
+
+
 def normalize_axis(axis: int, rank: int, *, field: str = "axis", layer: str = "layer") -> int:
     """``axis`` in [-rank, rank) as an index in [0, rank); Keras counts the batch axis as 0."""
     if not -rank <= axis < rank:
@@ -449,3 +535,164 @@ def normalize_axis(axis: int, rank: int, *, field: str = "axis", layer: str = "l
             "use -1 for the last axis (the channels in channels_last data)",
         )
     return axis % rank
+
+
+# --------------------------------------------------------------------------- EinsumDense
+
+#: The three equation forms Keras's ``_analyze_einsum_string`` matches, in its order, after
+#: replacing ``...`` with ``0``; the second elides axes on the left. ``re.match`` anchors
+#: at the start only: text after a match is ignored, as Keras ignores it.
+_EINSUM_FORMS = (
+    ("([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)", False),
+    ("0([a-zA-Z]+),([a-zA-Z]+)->0([a-zA-Z]+)", True),
+    ("([a-zA-Z]{2,})0,([a-zA-Z]+)->([a-zA-Z]+)0", False),
+)
+
+
+class EinsumShapes(NamedTuple):
+    """What EinsumDense's ``build`` makes: its kernel, its bias (or None) and its output."""
+
+    kernel: tuple[int | None, ...]
+    bias: tuple[int | None, ...] | None
+    output: Shape
+
+
+def einsum_dense_shapes(
+    equation: str, bias_axes: str | None, input_shape: Shape, output_shape: int | Sequence[int | None]
+) -> EinsumShapes:
+    """EinsumDense's weights and output, step for step as Keras's ``_analyze_einsum_string``.
+
+    ``input_shape`` includes the batch axis; ``output_shape`` is the layer's argument
+    (without the batch). Keras's quirks are kept, since its summary reports them: the
+    input letters map to the first axes of the input, the batch axis included, whatever
+    the equation's rank; with ``...`` on the left the elided axes come out in reverse
+    order; a size left ``None`` in ``output_shape`` stays ``None`` even where the input
+    knows it. Raises ShapeError (KS309) where Keras raises (ValueError or IndexError);
+    ``None`` in a weight shape is the caller's to refuse (Keras's ``add_weight`` does).
+    """
+    dot_replaced = re.sub(r"\.\.\.", "0", equation)
+    for pattern, left_elided in _EINSUM_FORMS:
+        split = re.match(pattern, dot_replaced)
+        if split:
+            return _einsum_split(equation, split, bias_axes, input_shape, output_shape, left_elided)
+    raise ShapeError(
+        "KS309",
+        f"EinsumDense `equation` '{equation}' is not an einsum of the input and the kernel: Keras takes "
+        "'[X],[Y]->[Z]', '...[X],[Y]->...[Z]' or '[X]...,[Y]->[Z]...' (letters only)",
+        "equation",
+        "e.g. 'ab,bc->ac' (a Dense layer) or '...b,bc->...c' (Dense on the last axis)",
+    )
+
+
+def _einsum_split(
+    equation: str,
+    split: re.Match[str],
+    bias_axes: str | None,
+    input_shape: Shape,
+    partial: int | Sequence[int | None],
+    left_elided: bool,
+) -> EinsumShapes:
+    input_spec, weight_spec, output_spec = split.group(1), split.group(2), split.group(3)
+    elided = len(input_shape) - len(input_spec)
+    output: list[int | None] = [partial] if isinstance(partial, int) else list(partial)
+    given = fmt_list(output)
+    output.insert(0, input_shape[0])
+    if elided > 0 and left_elided:
+        for i in range(1, elided):
+            output.insert(1, input_shape[i])
+    elif elided > 0 and not left_elided:
+        for i in range(len(input_shape) - elided, len(input_shape)):
+            output.append(input_shape[i])
+
+    def in_axis(i: int) -> int | None:
+        if not -len(input_shape) <= i < len(input_shape):
+            raise ShapeError(
+                "KS309",
+                f"EinsumDense `equation` '{equation}' names more input axes ('{input_spec}') than the input "
+                f"{fmt_shape(input_shape)} has (the batch axis is the first letter)",
+                "equation",
+                "write one letter per input axis, the batch included, or use '...' for the leading axes",
+            )
+        return input_shape[i]
+
+    def out_axis(i: int) -> int | None:
+        if not -len(output) <= i < len(output):
+            raise ShapeError(
+                "KS309",
+                f"EinsumDense `output_shape` {given} is too short for the equation's output '{output_spec}' "
+                f"(with the batch axis first, the output would be {fmt_shape(output)})",
+                "output_shape",
+                f"give `output_shape` one size per letter of '{output_spec}' after the batch (null for any)",
+            )
+        return output[i]
+
+    if left_elided:
+        input_dim_map = {dim: (i + elided) - len(input_shape) for i, dim in enumerate(input_spec)}
+        output_dim_map = {dim: i + elided for i, dim in enumerate(output_spec)}
+    else:
+        input_dim_map = {dim: i for i, dim in enumerate(input_spec)}
+        output_dim_map = {dim: i for i, dim in enumerate(output_spec)}
+
+    for dim in input_spec:
+        size_in = in_axis(input_dim_map[dim])
+        if dim in output_dim_map:
+            size_out = out_axis(output_dim_map[dim])
+            if size_out is not None and size_out != size_in:
+                raise ShapeError(
+                    "KS309",
+                    f"EinsumDense `output_shape` {given} gives axis '{dim}' the size {size_out}, but the input "
+                    f"has {'an unknown size' if size_in is None else size_in} there: {fmt_shape(input_shape)}",
+                    "output_shape",
+                    f"an axis the input and the output share keeps its size: use {size_in if size_in is not None else 'null'} "
+                    "(or null) for it",
+                )
+    for dim in output_spec:
+        if dim not in input_spec and dim not in weight_spec:
+            raise ShapeError(
+                "KS309",
+                f"EinsumDense `equation` '{equation}': output axis '{dim}' is in neither the input ('{input_spec}') "
+                f"nor the kernel ('{weight_spec}')",
+                "equation",
+                "every output letter must come from the input or the kernel",
+            )
+
+    kernel: list[int | None] = []
+    for dim in weight_spec:
+        if dim in output_dim_map:
+            kernel.append(out_axis(output_dim_map[dim]))
+        elif dim in input_dim_map:
+            kernel.append(in_axis(input_dim_map[dim]))
+        else:
+            raise ShapeError(
+                "KS309",
+                f"EinsumDense `equation` '{equation}': kernel axis '{dim}' is in neither the input ('{input_spec}') "
+                f"nor the output ('{output_spec}'), so its size is unknown",
+                "equation",
+                "every kernel letter must also appear in the input or the output",
+            )
+
+    bias: list[int | None] | None = None
+    if bias_axes is not None:
+        num_left_elided = elided if left_elided else 0
+        idx_map = {char: out_axis(i + num_left_elided) for i, char in enumerate(output_spec)}
+        for char in bias_axes:
+            if char not in output_spec:
+                raise ShapeError(
+                    "KS309",
+                    f"EinsumDense `bias_axes` '{bias_axes}' names axis '{char}', which is not in the "
+                    f"equation's output '{output_spec}'",
+                    "bias_axes",
+                    f"use letters of '{output_spec}', e.g. '{output_spec[-1]}' for a bias per output unit",
+                )
+        if not bias_axes:
+            raise ShapeError(
+                "KS309",
+                "EinsumDense `bias_axes` is empty: Keras needs at least one output axis (min() of an empty sequence)",
+                "bias_axes",
+                f"name the axes to add a bias on, e.g. '{output_spec[-1]}', or leave `bias_axes` out for no bias",
+            )
+        first = min(output_spec.find(char) for char in bias_axes)
+        bias = [idx_map[char] if char in bias_axes else 1 for char in output_spec[first:]]
+        if not left_elided:
+            bias += [1] * max(elided, 0)
+    return EinsumShapes(tuple(kernel), None if bias is None else tuple(bias), tuple(output))

@@ -19,20 +19,27 @@ from kerasspec.analysis import analyse_shapes, argument_errors, infer, to_snake_
 from kerasspec.diagnostics import Severity
 from kerasspec.shapes import (
     ShapeError,
+    adaptive_pool_output_shape,
     conv_output_length,
     conv_output_shape,
     conv_transpose_output_shape,
     cropping2d_output_shape,
+    cropping_output_shape,
     deconv_output_length,
     dense_output_shape,
     flatten_output_shape,
     global_pool_output_shape,
     normalize_axis,
+    permute_output_shape,
     pool_output_length,
     pool_output_shape,
+    repeat_vector_output_shape,
     reshape_output_shape,
     upsampling2d_output_shape,
+    upsampling_output_shape,
+    validate_permutation,
     zero_padding2d_output_shape,
+    zero_padding_output_shape,
 )
 
 CF = "channels_first"
@@ -372,6 +379,150 @@ def test_normalize_axis_out_of_range(axis: int, rank: int) -> None:
     with pytest.raises(ShapeError) as info:
         normalize_axis(axis, rank)
     assert (info.value.code, info.value.field) == ("KS309", "axis")
+
+
+# --------------------------------------------------------------------------- n-D spatial helpers
+
+
+@pytest.mark.parametrize(
+    ("shape", "padding", "data_format", "expected"),
+    [
+        ((None, 5, 2), ((1, 1),), None, (None, 7, 2)),
+        ((None, 2, 5), ((0, 3),), CF, (None, 2, 8)),
+        ((None, None, 2), ((2, 2),), None, (None, None, 2)),
+        ((None, 4, 4, 2), ((1, 2), (3, 3)), None, (None, 7, 10, 2)),
+        ((None, 2, 4, 4, 4), ((1, 1), (0, 2), (3, 3)), CF, (None, 2, 6, 6, 10)),
+        ((None, 4, None, 4, 2), ((1, 1), (1, 1), (1, 1)), None, (None, 6, None, 6, 2)),
+    ],
+)
+def test_zero_padding_output_shape(
+    shape: tuple[Any, ...], padding: Any, data_format: str | None, expected: tuple[Any, ...]
+) -> None:
+    assert zero_padding_output_shape(shape, padding, data_format) == expected
+
+
+@pytest.mark.parametrize(
+    ("shape", "cropping", "data_format", "expected"),
+    [
+        ((None, 5, 2), ((1, 1),), None, (None, 3, 2)),
+        ((None, None, 2), ((4, 4),), None, (None, None, 2)),
+        ((None, 1, 4, 6), ((0, 1), (2, 2)), CF, (None, 1, 3, 2)),
+        ((None, 4, 5, 6, 2), ((1, 1), (1, 1), (1, 1)), None, (None, 2, 3, 4, 2)),
+        ((None, 2, 4, 5, 6), ((0, 0), (1, 0), (2, 1)), CF, (None, 2, 4, 4, 3)),
+    ],
+)
+def test_cropping_output_shape(
+    shape: tuple[Any, ...], cropping: Any, data_format: str | None, expected: tuple[Any, ...]
+) -> None:
+    assert cropping_output_shape(shape, cropping, data_format) == expected
+
+
+@pytest.mark.parametrize(
+    ("shape", "cropping", "data_format", "axis"),
+    [
+        ((None, 5, 2), ((2, 3),), None, "steps"),
+        ((None, 4, 2, 6, 2), ((1, 1), (1, 1), (1, 1)), None, "rows"),
+        ((None, 2, 4, 5, 3), ((0, 0), (0, 0), (1, 2)), CF, "cols"),
+    ],
+)
+def test_cropping_rejects_crops_as_large_as_input(
+    shape: tuple[Any, ...], cropping: Any, data_format: str | None, axis: str
+) -> None:
+    with pytest.raises(ShapeError) as info:
+        cropping_output_shape(shape, cropping, data_format, layer="Cropping3D")
+    assert (info.value.code, info.value.field) == ("KS303", "cropping")
+    assert info.value.message.startswith(f"Cropping3D output {axis} would be")
+
+
+@pytest.mark.parametrize(
+    ("shape", "size", "data_format", "expected"),
+    [
+        ((None, 5, 2), (2,), None, (None, 10, 2)),
+        ((None, None, 2), (3,), None, (None, None, 2)),
+        ((None, 1, 2, 3, 4), (1, 2, 3), CF, (None, 1, 2, 6, 12)),
+        ((None, 2, 3, 4, 1), (2, 2, 2), None, (None, 4, 6, 8, 1)),
+    ],
+)
+def test_upsampling_output_shape(
+    shape: tuple[Any, ...], size: tuple[int, ...], data_format: str | None, expected: tuple[Any, ...]
+) -> None:
+    assert upsampling_output_shape(shape, size, data_format) == expected
+
+
+@pytest.mark.parametrize(
+    ("shape", "output_size", "data_format", "expected"),
+    [
+        ((None, 9, 3), (4,), None, (None, 4, 3)),
+        ((None, 3, None), (20,), CF, (None, 3, 20)),
+        ((None, None, 8, 3), (4, 3), None, (None, 4, 3, 3)),
+        ((None, 3, 9, 8, 7), (1, 2, 3), CF, (None, 3, 1, 2, 3)),
+    ],
+)
+def test_adaptive_pool_output_shape(
+    shape: tuple[Any, ...], output_size: tuple[int, ...], data_format: str | None, expected: tuple[Any, ...]
+) -> None:
+    assert adaptive_pool_output_shape(shape, output_size, data_format) == expected
+
+
+def test_repeat_vector_output_shape() -> None:
+    assert repeat_vector_output_shape((None, 5), 3) == (None, 3, 5)
+    assert repeat_vector_output_shape((4, None), 1) == (4, 1, None)
+
+
+@pytest.mark.parametrize(
+    ("shape", "dims", "expected"),
+    [
+        ((None, 3, 4), (2, 1), (None, 4, 3)),
+        ((None, 2, None, 4), (3, 1, 2), (None, 4, 2, None)),
+        ((None, 5), (1,), (None, 5)),
+    ],
+)
+def test_permute_output_shape(shape: tuple[Any, ...], dims: tuple[int, ...], expected: tuple[Any, ...]) -> None:
+    assert permute_output_shape(shape, dims) == expected
+
+
+@pytest.mark.parametrize("dims", [(1, 1), (0, 1), (1, 3), (2,), (-1, 1)])
+def test_permute_rejects_what_is_not_a_permutation(dims: tuple[int, ...]) -> None:
+    with pytest.raises(ShapeError) as info:
+        validate_permutation(dims)
+    assert (info.value.code, info.value.field) == ("KS309", "dims")
+
+
+# Deliberately stricter than Keras (documented on the definitions): Keras builds these,
+# and the layer fails when the model is first called, so they are not catalogue rows.
+@pytest.mark.parametrize(
+    ("fields", "shape"),
+    [
+        ({"type": "AdaptiveAveragePooling1D", "output_size": 4}, (None, 9, 9, 3)),
+        ({"type": "AdaptiveMaxPooling1D", "output_size": 4}, (None, 9)),
+        ({"type": "AdaptiveAveragePooling2D", "output_size": 4}, (None, 9, 3)),
+        ({"type": "AdaptiveMaxPooling2D", "output_size": 4}, (None, 5, 9, 8, 3)),
+        ({"type": "AdaptiveAveragePooling3D", "output_size": 2}, (None, 9, 8, 3)),
+        ({"type": "AdaptiveMaxPooling3D", "output_size": 2}, (None, 2, 9, 8, 7, 3)),
+    ],
+)
+def test_adaptive_pooling_refuses_other_ranks(fields: dict[str, Any], shape: tuple[Any, ...]) -> None:
+    with pytest.raises(ShapeError) as info:
+        infer(layer(**fields), shape)
+    assert info.value.code == "KS302"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"type": "AdaptiveAveragePooling1D", "output_size": 0},
+        {"type": "AdaptiveMaxPooling2D", "output_size": [3, 0]},
+        {"type": "ZeroPadding2D", "padding": -1},
+        {"type": "ZeroPadding3D", "padding": -2},
+        {"type": "UpSampling2D", "interpolation": "gaussian"},
+    ],
+)
+def test_stricter_than_keras_fields_are_refused(fields: dict[str, Any]) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        layer(**fields)
+    assert next(iter(fields.keys() - {"type"})) in KL.type_map()[fields["type"]].STRICTER_THAN_KERAS
 
 
 # --------------------------------------------------------------------------- layer rules

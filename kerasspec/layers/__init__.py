@@ -11,7 +11,7 @@
 ``regularization`` Dropout and noise layers
 ``reshaping``      Flatten, Reshape, padding, cropping, upsampling, Permute...
 ``activations``    LeakyReLU, PReLU, ReLU, ELU, Softmax
-``wrappers``       Bidirectional, TimeDistributed
+``wrappers``       Bidirectional, TimeDistributed, SpectralNormalization
 ``blocks``         a nested Sequential used as a layer
 =================  ==========================================================
 

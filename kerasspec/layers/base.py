@@ -56,7 +56,18 @@ DataFormat = Choice(
     case_insensitive=True,
     description="`channels_last` (batch, ..., channels) or `channels_first` (batch, channels, ...). Default: channels_last.",
 )
-LayerName = Annotated[str, Field(min_length=1, pattern=r"^[^/]+$", description="A unique layer name (no '/').")]
+#: The characters TensorFlow allows in the name scopes Keras opens per layer (and the
+#: `.keras` format keeps): a space, a colon or a non-ASCII letter fails at the first call.
+NAME_PATTERN = r"^[A-Za-z0-9_.\\>-]+$"
+LayerName = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=200,
+        pattern=NAME_PATTERN,
+        description="A unique layer name: ASCII letters, digits and `_ . - > \\` (what TensorFlow accepts).",
+    ),
+]
 
 
 class Weight(NamedTuple):
@@ -80,7 +91,7 @@ class Layer(BaseModel):
     TYPES: ClassVar[tuple[str, ...]] = ()  # the `type` spellings, Keras's class name first
     #: The class in ``keras.layers``, when it is not ``TYPES[0]``.
     KERAS_CLASS: ClassVar[str | None] = None
-    #: Runs a convolution or pooling kernel (TensorFlow's CPU kernels refuse channels_first: KS503).
+    #: Runs a convolution or pooling kernel.
     CONV_KERNEL: ClassVar[bool] = False
     #: The layer for the other spatial rank, suggested when the input rank does not fit (KS302).
     OTHER_RANK: ClassVar[dict[int, str]] = {}
@@ -97,11 +108,19 @@ class Layer(BaseModel):
     STRICTER_THAN_KERAS: ClassVar[dict[str, str]] = {}
     #: A spec construct with no Keras class of its own (Repeat), expanded before analysis.
     SPEC_CONSTRUCT: ClassVar[bool] = False
+    #: The fields that give the model's input shape on a first layer, as Keras's base Layer
+    #: reads them. Embedding's own `input_dim` is its vocabulary size, not a shape.
+    SHAPE_ARGS: ClassVar[frozenset[str]] = frozenset({"input_shape", "input_dim"})
 
     name: LayerName | None = None
     trainable: StrictBool = Field(True, description="Whether the layer's weights train; frozen weights count as non-trainable parameters.")
     input_shape: InputShape | None = Field(None, description="Shape of one sample; Keras uses it on the first layer only.")
     input_dim: PositiveInt | None = Field(None, description="Shorthand for `input_shape: [input_dim]`, as in Keras.")
+
+    @property
+    def shape_dim(self) -> int | None:
+        """`input_dim` as Keras's shorthand for `input_shape: [input_dim]`, where it is one."""
+        return self.input_dim if "input_dim" in self.SHAPE_ARGS else None
 
     @property
     def kind(self) -> str:
@@ -126,6 +145,14 @@ class Layer(BaseModel):
         """What the Keras constructor refuses whatever the input."""
         return []
 
+    def run_problems(self, shape: Shape) -> list[tuple[str, str]]:
+        """(why, fix) for each way TensorFlow fails to run this layer on ``shape`` although Keras builds it (KS504)."""
+        return []
+
+    def intermediate_size(self, shape: Shape) -> int:
+        """Values per sample the layer keeps besides its output while training (memory estimate)."""
+        return 0
+
     def output_activation(self) -> str | None:
         """The activation the layer's output passes through; None: the layer passes its input on."""
         act = getattr(self, "activation", "__absent__")
@@ -141,7 +168,7 @@ class Layer(BaseModel):
 
     def keras_kwargs(self) -> dict[str, Any]:
         """The constructor arguments, as Keras takes them."""
-        skip = {"type", "name", "trainable", "input_shape", "input_dim", *self.SPEC_ONLY}
+        skip = {"type", "name", "trainable", *self.SHAPE_ARGS, *self.SPEC_ONLY}
         return {k: getattr(self, k) for k in type(self).model_fields if k not in skip}
 
     def to_keras(self, keras: Any, name: str) -> Any:
@@ -154,6 +181,53 @@ class Layer(BaseModel):
         layer = cls(name=name, **{k: to_keras(v, keras) for k, v in self.keras_kwargs().items()})
         layer.trainable = self.trainable
         return layer
+
+
+class Unknown(Exception):
+    """A layer's output cannot be inferred because its spec is invalid (already reported)."""
+
+
+class Unanalysable(Layer):
+    """Stands in for a layer that failed validation: the analysis stops there, quietly.
+
+    Its problems are reported by validation; the layers after it still get their
+    own checks, and their auto-names still count this one's kind.
+    """
+
+    stands_for: str = "Layer"
+
+    @classmethod
+    def of(cls, kind: str | None) -> Unanalysable:
+        from . import layer_class
+
+        known = layer_class(kind) if kind else None
+        return cls.model_construct(stands_for=known.TYPES[0] if known else "Layer")
+
+    @property
+    def kind(self) -> str:
+        return self.stands_for
+
+    @property
+    def keras_class(self) -> str:
+        from . import layer_class
+
+        known = layer_class(self.stands_for)
+        return (known.KERAS_CLASS or known.TYPES[0]) if known else "Layer"
+
+    def output_shape(self, shape: Shape) -> Shape:
+        raise Unknown(self.stands_for)
+
+
+#: Field names that never change a layer's output shape or weights: a layer whose only
+#: invalid fields are among these is still analysed exactly (with the field left out).
+_NO_SHAPE_EFFECT = frozenset({"name", "activation", "recurrent_activation", "seed", "rate", "dropout", "recurrent_dropout", "stddev", "momentum", "epsilon"})
+
+
+def affects_shape(field: str) -> bool:
+    """Whether an invalid ``field`` could change the layer's output shape or parameter count."""
+    if field in _NO_SHAPE_EFFECT:
+        return False
+    return not field.endswith(("_initializer", "_regularizer", "_constraint"))
 
 
 # --------------------------------------------------------------------------- shared checks

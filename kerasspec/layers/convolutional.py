@@ -1,8 +1,19 @@
 """Convolution layers: 1D, 2D and 3D, transposed, separable and depthwise.
 
-Keras checks the input rank (``len(kernel_size) + 2``) and the channels in
-``build``, `strides` with `dilation_rate` and `filters` vs `groups` in the
-constructor; the output sizes follow ``compute_conv_output_shape``.
+What Keras 3 does, read in ``keras/src/layers/convolutional/base_*.py`` and checked
+by building each layer:
+
+- ``padding`` and ``data_format`` are lower-cased (``SAME``, ``Channels_First``
+  work); ``causal`` is taken by Conv1D alone (``standardize_padding(...,
+  allow_causal=rank == 1)`` in ``BaseConv``; the transposed, separable and
+  depthwise 1D layers refuse it);
+- the constructor refuses `strides` > 1 with `dilation_rate` > 1 for the plain and
+  the transposed convolutions only: the separable and depthwise ones take both (the
+  TensorFlow backend dilates at stride 1 and subsamples), with the usual output sizes;
+- `filters` must be divisible by `groups` (constructor), the input channels too (``build``);
+- the input rank must be ``len(kernel_size) + 2`` exactly: the InputSpec asks for at
+  least that, and the output-shape rule fails on more;
+- ``output_padding`` must be below `strides` on every axis (transposed convolutions).
 """
 
 from __future__ import annotations
@@ -12,7 +23,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from ..fields import IntTuple, PositiveInt, StrictBool
-from ..objects import Activation, Initializer, Regularizer
+from ..objects import Activation, Constraint, Initializer, Regularizer
 from ..shapes import (
     Shape,
     ShapeError,
@@ -36,6 +47,10 @@ class _ConvBase(Layer):
     data_format: DataFormat | None = None
     activation: Activation | None = None
     use_bias: StrictBool = True
+    bias_initializer: Initializer = "zeros"
+    bias_regularizer: Regularizer | None = None
+    activity_regularizer: Regularizer | None = None
+    bias_constraint: Constraint | None = Field(None, description="Constraint applied to the bias after each update.")
 
     #: The constructor refuses strides > 1 with dilation_rate > 1 (separable and depthwise do not).
     STRIDES_OR_DILATION: ClassVar[bool] = False
@@ -62,6 +77,9 @@ class _ConvBase(Layer):
         return channels(self, shape)
 
 
+# --------------------------------------------------------------------------- plain convolutions
+
+
 class _Conv(_ConvBase):
     """A plain (grouped) convolution: Conv1D, Conv2D, Conv3D."""
 
@@ -70,10 +88,8 @@ class _Conv(_ConvBase):
     filters: PositiveInt = Field(description="Number of output channels.")
     groups: PositiveInt = 1
     kernel_initializer: Initializer = "glorot_uniform"
-    bias_initializer: Initializer = "zeros"
     kernel_regularizer: Regularizer | None = None
-    bias_regularizer: Regularizer | None = None
-    activity_regularizer: Regularizer | None = None
+    kernel_constraint: Constraint | None = Field(None, description="Constraint applied to the kernel after each update.")
 
     def argument_errors(self) -> list[ShapeError]:
         errors = super().argument_errors()
@@ -111,10 +127,10 @@ class _Conv(_ConvBase):
 
 
 class Conv1D(_Conv):
-    """1D convolution over `(batch, steps, channels)`."""
+    """1D convolution over `(batch, steps, channels)`; the only convolution that takes `padding: causal`."""
 
     TYPES: ClassVar = ("Conv1D", "Convolution1D")
-    OTHER_RANK: ClassVar = {4: "Conv2D"}
+    OTHER_RANK: ClassVar = {4: "Conv2D", 5: "Conv3D"}
     EXAMPLE_INPUT: ClassVar = "[100, 1]"
     type: Literal["Conv1D", "Convolution1D"]
     kernel_size: IntTuple(1)
@@ -127,7 +143,7 @@ class Conv2D(_Conv):
     """2D convolution: `(batch, rows, cols, channels)` in, `filters` channels out."""
 
     TYPES: ClassVar = ("Conv2D", "Convolution2D")
-    OTHER_RANK: ClassVar = {3: "Conv1D"}
+    OTHER_RANK: ClassVar = {3: "Conv1D", 5: "Conv3D"}
     type: Literal["Conv2D", "Convolution2D"]
     kernel_size: IntTuple(2)
     strides: IntTuple(2) = (1, 1)
@@ -135,28 +151,42 @@ class Conv2D(_Conv):
     dilation_rate: IntTuple(2) = (1, 1)
 
 
+class Conv3D(_Conv):
+    """3D convolution: `(batch, depth, rows, cols, channels)` in, `filters` channels out."""
+
+    TYPES: ClassVar = ("Conv3D", "Convolution3D")
+    OTHER_RANK: ClassVar = {3: "Conv1D", 4: "Conv2D"}
+    EXAMPLE_INPUT: ClassVar = "[16, 16, 16, 1]"
+    type: Literal["Conv3D", "Convolution3D"]
+    kernel_size: IntTuple(3)
+    strides: IntTuple(3) = (1, 1, 1)
+    padding: Padding = "valid"
+    dilation_rate: IntTuple(3) = (1, 1, 1)
+
+
+# --------------------------------------------------------------------------- transposed
+
+
 class _ConvTranspose(_ConvBase):
-    """A transposed convolution (a learned upsampling)."""
+    """A transposed convolution (a learned upsampling); no `groups`, no `causal`."""
 
     STRIDES_OR_DILATION: ClassVar = True
 
     filters: PositiveInt = Field(description="Number of output channels.")
+    output_padding: tuple[int, ...] | None = None
     kernel_initializer: Initializer = "glorot_uniform"
-    bias_initializer: Initializer = "zeros"
     kernel_regularizer: Regularizer | None = None
-    bias_regularizer: Regularizer | None = None
-    activity_regularizer: Regularizer | None = None
+    kernel_constraint: Constraint | None = Field(None, description="Constraint applied to the kernel after each update.")
 
     def argument_errors(self) -> list[ShapeError]:
         errors = super().argument_errors()
-        output_padding: tuple[int, ...] | None = getattr(self, "output_padding", None)
-        if output_padding is not None:
-            for i, (op, s) in enumerate(zip(output_padding, self.strides, strict=True)):
+        if self.output_padding is not None:
+            for i, (op, s) in enumerate(zip(self.output_padding, self.strides, strict=True)):
                 if op >= s:
                     errors.append(
                         ShapeError(
                             "KS309",
-                            f"{self.kind} `output_padding` {fmt_list(output_padding)} must be less than "
+                            f"{self.kind} `output_padding` {fmt_list(self.output_padding)} must be less than "
                             f"`strides` {fmt_list(self.strides)} on every axis: at axis {i}, {op} >= {s}",
                             "output_padding",
                             f"use output_padding below {s} on axis {i}, or leave it out",
@@ -169,7 +199,7 @@ class _ConvTranspose(_ConvBase):
         self.input_channels(shape)
         return conv_transpose_output_shape(
             shape, self.filters, self.kernel_size, self.strides, self.padding,
-            getattr(self, "output_padding", None), self.data_format, self.dilation_rate, layer=self.kind,
+            self.output_padding, self.data_format, self.dilation_rate, layer=self.kind,
         )  # fmt: skip
 
     def weights(self, shape: Shape) -> tuple[Weight, ...]:
@@ -177,26 +207,64 @@ class _ConvTranspose(_ConvBase):
         return (Weight("kernel", kernel, True, "kernel_initializer"), *bias(self, self.filters))
 
 
+_OUTPUT_PADDING = "Extra size on one side of each output axis; each must be below `strides`. Default: none."
+
+
+class Conv1DTranspose(_ConvTranspose):
+    """Transposed 1D convolution (a learned upsampling of steps)."""
+
+    TYPES: ClassVar = ("Conv1DTranspose", "Convolution1DTranspose")
+    OTHER_RANK: ClassVar = {4: "Conv2DTranspose", 5: "Conv3DTranspose"}
+    EXAMPLE_INPUT: ClassVar = "[100, 1]"
+    type: Literal["Conv1DTranspose", "Convolution1DTranspose"]
+    kernel_size: IntTuple(1)
+    strides: IntTuple(1) = (1,)
+    padding: Padding = "valid"
+    output_padding: IntTuple(1, minimum=0, description=_OUTPUT_PADDING) | None = None
+    dilation_rate: IntTuple(1) = (1,)
+
+
 class Conv2DTranspose(_ConvTranspose):
     """Transposed 2D convolution (a learned upsampling)."""
 
     TYPES: ClassVar = ("Conv2DTranspose", "Convolution2DTranspose")
+    OTHER_RANK: ClassVar = {3: "Conv1DTranspose", 5: "Conv3DTranspose"}
     type: Literal["Conv2DTranspose", "Convolution2DTranspose"]
     kernel_size: IntTuple(2)
     strides: IntTuple(2) = (1, 1)
     padding: Padding = "valid"
-    output_padding: IntTuple(2, minimum=0) | None = None
+    output_padding: IntTuple(2, minimum=0, description=_OUTPUT_PADDING) | None = None
     dilation_rate: IntTuple(2) = (1, 1)
 
 
-class _SeparableConv(_ConvBase):
-    """Depthwise convolution per channel, then a 1x1 pointwise convolution."""
+class Conv3DTranspose(_ConvTranspose):
+    """Transposed 3D convolution (a learned upsampling of volumes)."""
 
-    filters: PositiveInt
+    TYPES: ClassVar = ("Conv3DTranspose", "Convolution3DTranspose")
+    OTHER_RANK: ClassVar = {3: "Conv1DTranspose", 4: "Conv2DTranspose"}
+    EXAMPLE_INPUT: ClassVar = "[16, 16, 16, 1]"
+    type: Literal["Conv3DTranspose", "Convolution3DTranspose"]
+    kernel_size: IntTuple(3)
+    strides: IntTuple(3) = (1, 1, 1)
+    padding: Padding = "valid"
+    output_padding: IntTuple(3, minimum=0, description=_OUTPUT_PADDING) | None = None
+    dilation_rate: IntTuple(3) = (1, 1, 1)
+
+
+# --------------------------------------------------------------------------- separable
+
+
+class _SeparableConv(_ConvBase):
+    """Depthwise convolution per channel, then a 1x1 pointwise convolution (strides with dilation allowed)."""
+
+    filters: PositiveInt = Field(description="Number of output channels.")
     depth_multiplier: PositiveInt = 1
     depthwise_initializer: Initializer = "glorot_uniform"
     pointwise_initializer: Initializer = "glorot_uniform"
-    bias_initializer: Initializer = "zeros"
+    depthwise_regularizer: Regularizer | None = Field(None, description="Penalty on the depthwise kernel.")
+    pointwise_regularizer: Regularizer | None = Field(None, description="Penalty on the pointwise kernel.")
+    depthwise_constraint: Constraint | None = Field(None, description="Constraint applied to the depthwise kernel after each update.")
+    pointwise_constraint: Constraint | None = Field(None, description="Constraint applied to the pointwise kernel after each update.")
 
     def output_shape(self, shape: Shape) -> Shape:
         self.input_channels(shape)
@@ -214,10 +282,24 @@ class _SeparableConv(_ConvBase):
         )
 
 
+class SeparableConv1D(_SeparableConv):
+    """Depthwise convolution per channel over steps, then a pointwise (size 1) convolution."""
+
+    TYPES: ClassVar = ("SeparableConv1D", "SeparableConvolution1D")
+    OTHER_RANK: ClassVar = {4: "SeparableConv2D"}
+    EXAMPLE_INPUT: ClassVar = "[100, 1]"
+    type: Literal["SeparableConv1D", "SeparableConvolution1D"]
+    kernel_size: IntTuple(1)
+    strides: IntTuple(1) = (1,)
+    padding: Padding = "valid"
+    dilation_rate: IntTuple(1) = (1,)
+
+
 class SeparableConv2D(_SeparableConv):
     """Depthwise convolution per channel, then a 1x1 pointwise convolution."""
 
     TYPES: ClassVar = ("SeparableConv2D", "SeparableConvolution2D")
+    OTHER_RANK: ClassVar = {3: "SeparableConv1D"}
     type: Literal["SeparableConv2D", "SeparableConvolution2D"]
     kernel_size: IntTuple(2)
     strides: IntTuple(2) = (1, 1)
@@ -225,12 +307,16 @@ class SeparableConv2D(_SeparableConv):
     dilation_rate: IntTuple(2) = (1, 1)
 
 
+# --------------------------------------------------------------------------- depthwise
+
+
 class _DepthwiseConv(_ConvBase):
-    """One spatial filter per input channel (times `depth_multiplier`)."""
+    """One spatial filter per input channel (times `depth_multiplier`); strides with dilation allowed."""
 
     depth_multiplier: PositiveInt = 1
     depthwise_initializer: Initializer = "glorot_uniform"
-    bias_initializer: Initializer = "zeros"
+    depthwise_regularizer: Regularizer | None = Field(None, description="Penalty on the depthwise kernel.")
+    depthwise_constraint: Constraint | None = Field(None, description="Constraint applied to the depthwise kernel after each update.")
 
     def output_shape(self, shape: Shape) -> Shape:
         c = self.input_channels(shape)
@@ -245,13 +331,26 @@ class _DepthwiseConv(_ConvBase):
         return (Weight("kernel", kernel, True, "depthwise_initializer"), *bias(self, c * self.depth_multiplier))
 
 
+class DepthwiseConv1D(_DepthwiseConv):
+    """One filter over steps per input channel (times `depth_multiplier`)."""
+
+    TYPES: ClassVar = ("DepthwiseConv1D",)
+    OTHER_RANK: ClassVar = {4: "DepthwiseConv2D"}
+    EXAMPLE_INPUT: ClassVar = "[100, 1]"
+    type: Literal["DepthwiseConv1D"]
+    kernel_size: IntTuple(1)
+    strides: IntTuple(1) = (1,)
+    padding: Padding = "valid"
+    dilation_rate: IntTuple(1) = (1,)
+
+
 class DepthwiseConv2D(_DepthwiseConv):
     """One spatial filter per input channel (times `depth_multiplier`)."""
 
     TYPES: ClassVar = ("DepthwiseConv2D",)
+    OTHER_RANK: ClassVar = {3: "DepthwiseConv1D"}
     type: Literal["DepthwiseConv2D"]
     kernel_size: IntTuple(2)
     strides: IntTuple(2) = (1, 1)
     padding: Padding = "valid"
     dilation_rate: IntTuple(2) = (1, 1)
-
