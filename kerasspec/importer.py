@@ -10,9 +10,13 @@ and metrics kerasspec does not support are reported as diagnostics naming them.
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 import struct
 import zipfile
+import zlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +25,11 @@ from pydantic import BaseModel
 
 from . import spec as S
 from .analysis import to_snake_case
-from .diagnostics import Diagnostic, KerasspecError, pointer
+from .diagnostics import Diagnostic, KerasspecError, Severity, pointer
+from .files import open_regular
 from .layers import layer_class
 from .layers.core import Input
+from .objects import Family, KerasObject, family_of_field
 
 #: Largest config.json read from an archive: a description, not weights.
 MAX_CONFIG_BYTES = 20_000_000
@@ -34,30 +40,248 @@ class ModelImportError(KerasspecError):
     """The file is not a Keras model description kerasspec can read."""
 
 
+#: How deep a model description may nest: Keras writes a few levels per wrapper or block.
+MAX_CONFIG_DEPTH = 100
+
+
 def read_model_config(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """The model's JSON description from a ``.keras`` archive or a ``model.to_json()`` file."""
+    """The model's JSON description from a ``.keras`` archive or a ``model.to_json()`` file.
+
+    Bounded and checked before it is used: a regular file (a FIFO or a device is an
+    OSError), ``config.json`` no larger than :data:`MAX_CONFIG_BYTES` as the archive's
+    directory declares it, JSON with finite numbers nested at most :data:`MAX_CONFIG_DEPTH`
+    deep, and the structure of a Keras Sequential description (objects where Keras writes
+    objects, lists where it writes lists, shapes of integers). Anything else is a
+    :class:`ModelImportError` saying what is wrong and where.
+    """
     path = Path(path)
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
+    with open_regular(path) as f:
+        if zipfile.is_zipfile(f):
+            f.seek(0)
             try:
-                info = archive.getinfo("config.json")
-            except KeyError:
-                raise ModelImportError(f"{path}: a zip archive without config.json is not a .keras model file") from None
-            if info.file_size > MAX_CONFIG_BYTES:
-                raise ModelImportError(f"{path}: config.json is {info.file_size:,} bytes, too large for a model description")
-            raw = archive.read(info)
-    else:
-        if path.stat().st_size > MAX_CONFIG_BYTES:
-            raise ModelImportError(f"{path}: too large for a model description")
-        raw = path.read_bytes()
-    try:
-        config = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ModelImportError(f"{path}: not a .keras archive or a model.to_json() document ({exc})") from None
+                with zipfile.ZipFile(f) as archive:
+                    try:
+                        info = archive.getinfo("config.json")
+                    except KeyError:
+                        raise ModelImportError(f"{path}: a zip archive without config.json is not a .keras model file") from None
+                    if info.file_size > MAX_CONFIG_BYTES:
+                        raise ModelImportError(
+                            f"{path}: config.json is {info.file_size:,} bytes, too large for a model description"
+                        )
+                    raw = archive.read(info)  # reading stops at the declared size
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+                raise ModelImportError(f"{path}: a damaged .keras archive: {_one_line(exc)}") from None
+        else:
+            f.seek(0)
+            if os.fstat(f.fileno()).st_size > MAX_CONFIG_BYTES:
+                raise ModelImportError(f"{path}: too large for a model description")
+            raw = f.read(MAX_CONFIG_BYTES + 1)
+            if len(raw) > MAX_CONFIG_BYTES:
+                raise ModelImportError(f"{path}: too large for a model description")
+    config = _parse_config(raw, path)
     if not isinstance(config, dict) or config.get("class_name") != "Sequential":
         kind = config.get("class_name") if isinstance(config, dict) else type(config).__name__
         raise ModelImportError(f"{path}: kerasspec imports Sequential models, this file holds {kind!r}")
+    _check_structure(config, path)
     return config
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:300]
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a finite number")
+
+
+def _parse_config(raw: bytes, path: Path) -> Any:
+    """JSON with finite numbers and bounded nesting; iterative checks, so depth costs no stack."""
+    try:
+        config = json.loads(raw, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise ModelImportError(f"{path}: the model description nests too deeply to be a Keras model") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ModelImportError(f"{path}: not a .keras archive or a model.to_json() document ({_one_line(exc)})") from None
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(config, ())]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ModelImportError(f"{path}: {pointer(where) or '/'} is {value!r}, not a finite number")
+        if isinstance(value, dict | list):
+            if len(where) >= MAX_CONFIG_DEPTH:
+                raise ModelImportError(f"{path}: the model description nests deeper than {MAX_CONFIG_DEPTH} levels")
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            stack.extend((v, (*where, k)) for k, v in items)
+    return config
+
+
+def _is_shape(value: Any) -> bool:
+    return isinstance(value, list) and all(d is None or (isinstance(d, int) and not isinstance(d, bool)) for d in value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+_SIZE_FIELDS = ("kernel_size", "strides", "pool_size", "dilation_rate")
+
+
+def _check_structure(config: dict[str, Any], path: Path) -> None:
+    """The parts the importer reads have the types Keras writes; a foreign or hand-edited file is refused."""
+
+    def refuse(where: tuple[str | int, ...], what: str) -> ModelImportError:
+        return ModelImportError(f"{path}: {pointer(where)} {what}; this is not a description Keras writes")
+
+    model_cfg = config.get("config")
+    if model_cfg is None:
+        return
+    if not isinstance(model_cfg, dict):
+        raise refuse(("config",), f"is a {type(model_cfg).__name__}, expected an object")
+    if model_cfg.get("name") is not None and not isinstance(model_cfg["name"], str):
+        raise refuse(("config", "name"), "is not a string")
+    if model_cfg.get("build_input_shape") is not None and not _is_shape(model_cfg["build_input_shape"]):
+        raise refuse(("config", "build_input_shape"), "is not a shape (a list of integers and nulls)")
+    layers = model_cfg.get("layers")
+    if layers is not None and not isinstance(layers, list):
+        raise refuse(("config", "layers"), f"is a {type(layers).__name__}, expected a list of layers")
+    for i, entry in enumerate(layers or []):
+        at: tuple[str | int, ...] = ("config", "layers", i)
+        if not isinstance(entry, dict):
+            raise refuse(at, f"is a {type(entry).__name__}, expected a layer object")
+        if not isinstance(entry.get("class_name"), str):
+            raise refuse((*at, "class_name"), "is not a string")
+        cfg = entry.get("config")
+        if cfg is not None and not isinstance(cfg, dict):
+            raise refuse((*at, "config"), f"is a {type(cfg).__name__}, expected an object")
+        cfg = cfg or {}
+        for key in ("batch_shape", "batch_input_shape", "shape"):
+            if cfg.get(key) is not None and not _is_shape(cfg[key]):
+                raise refuse((*at, "config", key), "is not a shape (a list of integers and nulls)")
+        if "name" in cfg and not isinstance(cfg["name"], str):
+            raise refuse((*at, "config", "name"), "is not a string")
+        for key in _SIZE_FIELDS:  # Keras writes these as integers or lists of integers, never null
+            value = cfg.get(key, 1)
+            if not (isinstance(value, int) and not isinstance(value, bool)) and not (
+                isinstance(value, list) and all(isinstance(d, int) and not isinstance(d, bool) for d in value)
+            ):
+                raise refuse((*at, "config", key), "is not an integer or a list of integers")
+    compile_cfg = config.get("compile_config")
+    if compile_cfg is not None and not isinstance(compile_cfg, dict):
+        raise refuse(("compile_config",), f"is a {type(compile_cfg).__name__}, expected an object")
+    if isinstance(compile_cfg, dict) and compile_cfg.get("metrics") is not None and not isinstance(compile_cfg["metrics"], list):
+        raise refuse(("compile_config", "metrics"), "is not a list")
+    # Every serialized object, at any depth: a class name, and a config object (a name for a function).
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(config, ())]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, list):
+            stack.extend((v, (*where, k)) for k, v in enumerate(value))
+            continue
+        if not isinstance(value, dict):
+            continue
+        if "class_name" in value:
+            kind = value["class_name"]
+            if not isinstance(kind, str):
+                raise refuse((*where, "class_name"), "is not a string")
+            cfg = value.get("config")
+            if cfg is not None and not isinstance(cfg, dict) and not (kind == "function" and isinstance(cfg, str)):
+                raise refuse((*where, "config"), f"is a {type(cfg).__name__}, expected an object")
+            if kind in ("L1", "L2", "L1L2"):
+                for key in ("l1", "l2"):
+                    if (cfg or {}).get(key) is not None and not _is_number(cfg[key]):
+                        raise refuse((*where, "config", key), f"is {cfg[key]!r}, not a number")
+        stack.extend((v, (*where, k)) for k, v in value.items())
+
+
+#: Modules whose objects a Keras description may name: Keras's own, and ``builtins`` for a
+#: function stored by name. Anything else is user code.
+_KERAS_MODULE_ROOTS = ("keras", "tf_keras", "tensorflow")
+
+
+def _keras_functions() -> frozenset[str]:
+    from .names import ACTIVATIONS, LOSSES, METRICS
+
+    return frozenset((*ACTIVATIONS, *LOSSES, *METRICS))
+
+
+#: The functions Keras stores by name (``{module: builtins, class_name: function, config: relu}``).
+_KERAS_FUNCTIONS = _keras_functions()
+
+
+def _carries_code(value: Any) -> str | None:
+    """What in ``value`` is code or names code outside Keras (a Lambda, a marshalled function, a module), if anything."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        kind = node.get("class_name")
+        module = node.get("module")
+        registered = node.get("registered_name")
+        if kind == "Lambda":
+            return "a Lambda layer (Python code)"
+        if kind == "__lambda__":  # how Keras 3 stores a lambda: its bytecode, marshalled
+            return "a marshalled Python function"
+        if isinstance(module, str):
+            root = module.split(".")[0]
+            if module == "builtins":
+                if kind != "function":
+                    return f"the object {kind!r} from module 'builtins'"
+                if node.get("config") not in _KERAS_FUNCTIONS:  # a user's function, stored by name
+                    return f"the custom function {node.get('config')!r}"
+            elif root not in _KERAS_MODULE_ROOTS:
+                return f"the object {kind!r} from module {module!r}"
+        if isinstance(registered, str) and ">" in registered:
+            return f"the custom object {registered!r}"
+        stack.extend(node.values())
+    return None
+
+
+def refuse_code(config: dict[str, Any]) -> list[Diagnostic]:
+    """Take every part of a description that carries code out of it, each reported as a KS202 finding.
+
+    A layer holding a Lambda, a marshalled function or an object from a module outside
+    Keras (``{module: os, ...}``) is replaced by an empty entry, so nothing of it reaches the
+    spec; a compile section holding one is dropped. The README's promise: import never
+    copies code, and says what it left out.
+    """
+    found: list[Diagnostic] = []
+    model_cfg = config.get("config") if isinstance(config.get("config"), dict) else {}
+    what = _carries_code({k: v for k, v in config.items() if k not in ("config", "compile_config")})
+    what = what or _carries_code({k: v for k, v in model_cfg.items() if k != "layers"})
+    if what:
+        raise ModelImportError(f"the model description itself carries code ({what}); kerasspec never imports code")
+    entries = model_cfg.get("layers") or []
+    offset = 1 if entries and isinstance(entries[0], dict) and entries[0].get("class_name") == "InputLayer" else 0
+    for position, entry in enumerate(entries):
+        what = _carries_code(entry)
+        if what is None:
+            continue
+        if position < offset:
+            raise ModelImportError(f"the input layer carries code ({what}); kerasspec never imports code")
+        index = position - offset
+        kind = entry.get("class_name") if isinstance(entry, dict) else None
+        found.append(Diagnostic(
+            "KS202", f"layer {index} ({kind!r}) carries code: {what}; it was left out",
+            path=pointer(("layers", index)),
+            hint="kerasspec never imports code: write the layer's computation with layers of the spec language",
+        ))
+        entries[position] = {}  # nothing of it reaches the spec; config_to_spec's own finding is dropped
+    compile_cfg = config.get("compile_config")
+    if isinstance(compile_cfg, dict):
+        what = _carries_code(compile_cfg)
+        if what is not None:
+            found.append(Diagnostic(
+                "KS202", f"the compile settings carry code: {what}; the compile section was left out",
+                path=pointer(("compile",)),
+                hint="kerasspec never imports code: name Keras's own optimizer, loss and metrics",
+            ))
+            config["compile_config"] = None
+    return found
 
 
 def float32_repr(value: float) -> float:
@@ -83,28 +307,21 @@ def float32_repr(value: float) -> float:
     return value
 
 
-def _initializer(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and isinstance(value.get("class_name"), str):
-        cfg = value.get("config") or {}
-        if any(v is not None for k, v in cfg.items() if k in ("seed",)):
-            return None  # a seeded initializer cannot be expressed by name
-        return to_snake_case(value["class_name"])
-    return None
+#: Config keys Keras writes for an object that are not constructor arguments of the spec's class.
+_OBJECT_KEYS_IGNORED = {"dtype", "registered_name"}
 
 
-def _regularizer(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, dict) and value.get("class_name") in ("L1", "L2", "L1L2"):
-        cfg = value.get("config") or {}
-        out: dict[str, Any] = {"type": value["class_name"]}
-        for key in ("l1", "l2"):
-            if cfg.get(key) is not None and key.upper() in value["class_name"]:
-                out[key] = float32_repr(float(cfg[key]))
-        return out
-    return {"__unsupported__": value.get("class_name") if isinstance(value, dict) else repr(value)}
+def _same_object(family: Family, a: Any, b: Any) -> bool:
+    """Whether two names stand for the same Keras class with its defaults (`uniform`, `random_uniform`)."""
+    if not (isinstance(a, str) and isinstance(b, str)):
+        return False
+    found_a, found_b = family.resolve(a), family.resolve(b)
+    return found_a is not None and found_b is not None and found_a[0](type=found_a[1]).kind == found_b[0](type=found_b[1]).kind
+
+
+def _is_auto_name(name: str, kind: str) -> bool:
+    """Whether ``name`` is one Keras generates for an object of class ``kind`` (`adam`, `auc_1`)."""
+    return re.fullmatch(re.escape(to_snake_case(kind)) + r"(_\d+)?", name) is not None
 
 
 def _plain(value: Any) -> Any:
@@ -143,6 +360,10 @@ def _is_next_auto_name(name: str, kind: str, counters: dict[str, int]) -> bool:
     return True
 
 
+#: What :meth:`_Importer.obj` returns for an object it reported and left out.
+_LEFT_OUT: Any = object()
+
+
 class _Importer:
     def __init__(self) -> None:
         self.diagnostics: list[Diagnostic] = []
@@ -164,20 +385,15 @@ class _Importer:
             return None
         out: dict[str, Any] = {"type": kind}
         defaults = _defaults(cls)
-        for field in cls.model_fields:
-            if field in ("type", "input_shape", "input_dim", "name", "trainable") or field not in cfg:
+        for attr, info in cls.model_fields.items():
+            field = info.alias or attr  # the Keras argument (EinsumDense's `output_shape` field has another name)
+            if field in ("type", "name", "trainable", *cls.SHAPE_ARGS) or field not in cfg:
                 continue
             value = cfg[field]
-            if field.endswith("initializer"):
-                value = _initializer(value)
-                if value is None:
-                    self.problem(("layers", index, field), f"{kind} {field} {cfg[field]!r} has settings kerasspec cannot express")
-                    continue
-            elif field.endswith("regularizer"):
-                value = _regularizer(value)
-                if isinstance(value, dict) and "__unsupported__" in value:
-                    self.problem(("layers", index, field), f"{kind} {field} {value['__unsupported__']!r} is not supported")
-                    continue
+            if (family := family_of_field(field)) is not None:
+                value = self.obj(value, family, ("layers", index, field))
+                if value is _LEFT_OUT or _same_object(family, value, defaults.get(field)):
+                    continue  # Embedding's default `uniform` is the RandomUniform Keras saves
             else:
                 value = _plain(value)
                 if isinstance(value, list) and len(value) == 1 and isinstance(defaults.get(field), int):
@@ -197,59 +413,96 @@ class _Importer:
             out["name"] = field_name
         if cfg.get("trainable") is False:
             out["trainable"] = False
-        unsupported = sorted(k for k, v in cfg.items() if k.endswith("constraint") and v is not None)
+        # An initializer, regularizer or constraint the definition has no field for is not dropped silently.
+        fields = {info.alias or attr for attr, info in cls.model_fields.items()}
+        unsupported = sorted(k for k, v in cfg.items() if v is not None and k not in fields and family_of_field(k) is not None)
         for key in unsupported:
             self.problem(("layers", index, key), f"{kind} {key} is not supported by kerasspec; it was left out")
         return out
 
     def compile(self, cfg: dict[str, Any]) -> dict[str, Any] | None:
         out: dict[str, Any] = {}
-        optimizer = self.optimizer(cfg.get("optimizer"))
-        if optimizer is not None:
+        optimizer = self.obj(cfg.get("optimizer"), S.OPTIMIZERS, ("compile", "optimizer"))
+        if optimizer not in (None, _LEFT_OUT):
             out["optimizer"] = optimizer
-        loss = self.loss_or_metric(cfg.get("loss"), S.LOSS_CLASSES, ("compile", "loss"), "loss")
-        if loss is None:
+        loss = self.obj(cfg.get("loss"), S.LOSSES, ("compile", "loss"))
+        if loss in (None, _LEFT_OUT):
             return None
         out["loss"] = loss
         metrics = []
+        counters: dict[str, int] = {}
         for j, m in enumerate(cfg.get("metrics") or []):
-            converted = self.loss_or_metric(m, S.METRIC_CLASSES, ("compile", "metrics", j), "metric")
-            if converted is not None:
+            converted = self.obj(m, S.METRICS, ("compile", "metrics", j), counters)
+            if converted not in (None, _LEFT_OUT):
                 metrics.append(converted)
         if metrics:
             out["metrics"] = metrics
         return out
 
-    def optimizer(self, value: Any) -> Any:
-        if value is None or isinstance(value, str):
-            return value
-        kind = value.get("class_name") if isinstance(value, dict) else None
-        cls = next((c for c in S.OPTIMIZER_CLASSES if c.model_fields["type"].annotation.__args__[0] == kind), None)
-        if cls is None:
-            self.problem(("compile", "optimizer"), f"optimizer {kind!r} is not supported by kerasspec")
-            return None
-        cfg = value.get("config") or {}
-        defaults = _defaults(cls)
-        params = {k: _plain(cfg[k]) for k in cls.model_fields if k != "type" and k in cfg and not _same(_plain(cfg[k]), defaults.get(k))}
-        return {"type": kind, **params} if params else kind.lower()
+    def obj(self, value: Any, family: Family, path: tuple[str | int, ...], counters: dict[str, int] | None = None) -> Any:
+        """A serialized Keras object (or a name, or a Keras function) as the spec writes it.
 
-    def loss_or_metric(self, value: Any, classes: tuple[type[BaseModel], ...], path: tuple[str | int, ...], what: str) -> Any:
-        if value is None:
-            return None
-        if isinstance(value, str):
-            return value
+        Arguments equal to Keras's defaults are left out, float32 artefacts are shortened,
+        nested objects (a schedule in `learning_rate`) are converted the same way, and an
+        object left with no arguments is written as its name where Keras has one for it.
+        Anything the spec language cannot hold is a finding, and ``_LEFT_OUT`` is returned.
+        """
+        if value is None or isinstance(value, str):
+            return value  # a name: `check` of the result says whether Keras resolves it
         kind = value.get("class_name") if isinstance(value, dict) else None
-        cls = next((c for c in classes if kind in c.model_fields["type"].annotation.__args__), None)
+        cfg = value.get("config") if isinstance(value, dict) else None
+        if kind == "function" and isinstance(cfg, str):
+            # A Keras function passed as the object (`loss=keras.losses.categorical_crossentropy`),
+            # saved by name: the same name in the spec is the same function.
+            return cfg
+        cls = family.types.get(kind) if isinstance(kind, str) else None
         if cls is None:
-            self.problem(path, f"{what} {kind!r} is not supported by kerasspec")
-            return None
-        cfg = value.get("config") or {}
+            why = dict(family.excluded).get(kind) if isinstance(kind, str) else None
+            self.problem(path, f"{family.what} {kind!r} is not supported by kerasspec", f"{kind} is left out: {why}" if why else None)
+            return _LEFT_OUT
+        cfg = cfg if isinstance(cfg, dict) else {}
         defaults = _defaults(cls)
-        params = {
-            k: _plain(cfg[k]) for k in cls.model_fields
-            if k not in ("type", "name") and k in cfg and not _same(_plain(cfg[k]), defaults.get(k))
-        }
-        return {"type": kind, **params} if params else kind
+        out: dict[str, Any] = {"type": kind}
+        for field in cls.model_fields:
+            if field == "type" or field not in cfg:
+                continue
+            raw = cfg[field]
+            if field == "name":
+                if raw is None or self._default_name(cls, kind, raw, counters):
+                    continue
+                out["name"] = raw
+                continue
+            sub = S.field_family(field)
+            if sub is not None and isinstance(raw, dict):
+                converted = self.obj(raw, sub, (*path, field))
+                if converted is _LEFT_OUT:
+                    return _LEFT_OUT
+            else:
+                converted = _plain(raw)
+            if field in defaults and _same(converted, defaults[field]):
+                continue
+            out[field] = converted
+        for key in sorted(set(cfg) - set(cls.model_fields) - _OBJECT_KEYS_IGNORED - set(cls.UNSUPPORTED_ARGS)):
+            if cfg[key] is not None:
+                self.problem((*path, key), f"{kind} setting {key!r} is not part of the spec language; it was left out")
+        if len(out) > 1 or not family.name_when_default:
+            return out
+        for name in (to_snake_case(kind), kind.lower(), kind):  # the name Keras resolves to this class
+            found = family.resolve(name) if name in family.names else None
+            if found is not None and found[0] is cls and found[1] == kind:
+                return name
+        return out
+
+    @staticmethod
+    def _default_name(cls: type[KerasObject], kind: str, name: str, counters: dict[str, int] | None) -> bool:
+        """Whether ``name`` is the one Keras gives the object unasked (the spec then leaves it out)."""
+        default = getattr(cls, "KERAS_NAMES", {}).get(kind, "")
+        if default:
+            return name == default
+        if default is None and counters is not None:  # auto-named metrics are numbered: auc, auc_1
+            return _is_next_auto_name(name, kind, counters)
+        field_default = cls.model_fields["name"].get_default()
+        return name == field_default or _is_auto_name(name, kind)
 
 
 def config_to_spec(config: dict[str, Any]) -> tuple[dict[str, Any], list[Diagnostic]]:
@@ -278,11 +531,37 @@ def config_to_spec(config: dict[str, Any]) -> tuple[dict[str, Any], list[Diagnos
         compiled = imp.compile(compile_cfg)
         if compiled is not None:
             spec["compile"] = compiled
-    return spec, imp.diagnostics
+    return spec, imp.diagnostics + _check_errors(spec)
+
+
+def _check_errors(spec: dict[str, Any]) -> list[Diagnostic]:
+    """The errors ``kerasspec check`` finds in the imported spec: an import never passes a spec check refuses."""
+    from .api import check
+
+    return [
+        replace(d, message=f"the imported spec fails check: {d.message}")
+        for d in check(spec)
+        if d.severity is Severity.ERROR
+    ]
 
 
 def import_model(path: str | os.PathLike[str]) -> tuple[dict[str, Any], list[Diagnostic]]:
-    return config_to_spec(read_model_config(path))
+    config = read_model_config(path)
+    try:
+        refused = refuse_code(config)
+    except ModelImportError as exc:
+        raise ModelImportError(f"{path}: {exc}") from None
+    try:
+        spec, problems = config_to_spec(config)
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+        # A foreign or hand-edited description with a value where Keras never writes one: say so.
+        raise ModelImportError(
+            f"{path}: the model description holds a value Keras does not write ({type(exc).__name__}: {_one_line(exc)})"
+        ) from None
+    # A refused layer was emptied: the importer's own "unsupported" finding about it is noise.
+    left_out = [d.path for d in refused]
+    problems = [p for p in problems if not any(p.path == r or p.path.startswith(r + "/") for r in left_out)]
+    return spec, refused + problems
 
 
 def spec_yaml(spec: dict[str, Any], *, source: str | None = None) -> str:

@@ -62,7 +62,7 @@ class SpecRule(Exception):
 def _regularizer(value: Any) -> Any:
     if value is None or isinstance(value, str):
         return value
-    args = {k: v for k, v in (("l1", value.l1), ("l2", value.l2)) if v is not None}
+    args = value.model_dump(exclude={"type"})  # L1 has `l1`, L2 `l2`, L1L2 both
     return getattr(keras.regularizers, value.type)(**args)
 
 

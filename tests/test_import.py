@@ -13,6 +13,8 @@ import pytest
 
 import kerasspec
 from kerasspec import layers as KL
+from kerasspec import objects
+from kerasspec import spec as S
 from kerasspec.analysis import keras_name
 from kerasspec.cli import main
 from kerasspec.importer import (
@@ -80,17 +82,36 @@ def save(model: Any, tmp_path: Path, how: str) -> Path:
     return path
 
 
+#: Examples the importer cannot bring back yet, each with the reason. xfail(strict=True):
+#: the test fails once the importer learns them, and the entry must go.
+NOT_IMPORTED_YET = {
+    "mnist_augmented_convnet.yaml": "a nested Sequential block's layers are copied as raw Keras configs",
+    "mnist_bidirectional_gru.yaml": "a wrapper's inner layers are copied as raw Keras configs",
+    "mnist_selu_deep.yaml": "a Repeat block is saved expanded: the file holds its layers, not the block",
+}
+_FAILS_CHECK = "the imported spec fails check: "
+
+
 @pytest.mark.keras
 @pytest.mark.slow
 @pytest.mark.parametrize("how", ["keras", "json"])
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "example",
+    [pytest.param(p, marks=pytest.mark.xfail(reason=NOT_IMPORTED_YET[p.name], strict=True)) if p.name in NOT_IMPORTED_YET else p for p in EXAMPLES],
+    ids=lambda p: p.name,
+)
 def test_round_trip_every_example(example: Path, how: str, tmp_path: Path) -> None:
     pytest.importorskip("keras")
     model = kerasspec.build_model(example)
     imported, problems = import_model(save(model, tmp_path, how))
-    assert problems == []
-    assert normalized(imported) == normalized(example)
-    a, b = kerasspec.summarize(example).to_dict(), kerasspec.summarize(imported).to_dict()
+    # A model file holds no `data` (nor `fit`) section: a rule that needs the example's data
+    # (an autoencoder's reconstruction task) fails the import's check until they are added back.
+    assert [p for p in problems if not p.message.startswith(_FAILS_CHECK)] == []
+    original = kerasspec.load_spec(example).model_dump(by_alias=True, exclude_none=True)
+    completed = {**imported, **{k: original[k] for k in ("data", "fit") if k in original}}
+    assert [d for d in kerasspec.check(completed) if d.severity == "error"] == []
+    assert normalized(completed) == normalized(example)
+    a, b = kerasspec.summarize(example).to_dict(), kerasspec.summarize(completed).to_dict()
     a.pop("name"), b.pop("name")
     assert a == b
 
@@ -102,7 +123,7 @@ def test_unsupported_layers_are_named_and_nothing_runs(tmp_path: Path) -> None:
             {"class_name": "InputLayer", "config": {"batch_shape": [None, 4]}},
             {"class_name": "Lambda", "config": {"name": "lambda", "function": {"class_name": "__lambda__",
              "config": {"code": "__import__('os').system('touch PWNED')"}}}},
-            {"class_name": "LSTM", "config": {"units": 3}},
+            {"class_name": "MyCustomLayer", "config": {"units": 3}},
             {"class_name": "Dense", "config": {"name": "dense", "units": 2, "activation": "softmax"}},
         ]},
     }  # fmt: skip
@@ -111,7 +132,7 @@ def test_unsupported_layers_are_named_and_nothing_runs(tmp_path: Path) -> None:
         z.writestr("config.json", json.dumps(config))
     spec, problems = import_model(archive)
     assert [p.path for p in problems] == ["/layers/0", "/layers/1"]
-    assert "'Lambda'" in problems[0].message and "'LSTM'" in problems[1].message
+    assert "Lambda" in problems[0].message and "'MyCustomLayer'" in problems[1].message
     assert spec["layers"] == [{"type": "Dense", "units": 2, "activation": "softmax"}]
     assert not (tmp_path / "PWNED").exists() and not Path("PWNED").exists()
 
@@ -120,16 +141,16 @@ def test_cli_import_writes_spec_and_reports(tmp_path: Path, capsys: pytest.Captu
     config = {"class_name": "Sequential", "config": {"layers": [
         {"class_name": "InputLayer", "config": {"batch_shape": [None, 8]}},
         {"class_name": "Dense", "config": {"name": "dense", "units": 3, "activation": "relu",
-                                            "kernel_regularizer": {"class_name": "L2", "config": {"l2": 0.009999999776482582}}}},
+                                            "kernel_regularizer": {"class_name": "L2", "config": {"l2": 0.05000000074505806}}}},
     ]}, "compile_config": {"optimizer": {"class_name": "Adam", "config": {"learning_rate": 0.0010000000474974513}},
                            "loss": "mse", "metrics": ["mae"]}}  # fmt: skip
     src = tmp_path / "model.json"
     src.write_text(json.dumps(config))
     out = tmp_path / "spec.yaml"
     assert main(["import", str(src), "-o", str(out)]) == 0
-    assert kerasspec.check(out) == []
+    assert [d for d in kerasspec.check(out) if d.severity == "error"] == []  # warnings: no `data` (MNIST assumed)
     spec = kerasspec.load_spec(out)
-    assert spec.layers[0].kernel_regularizer.l2 == 0.01  # type: ignore[union-attr]
+    assert spec.layers[0].kernel_regularizer.l2 == 0.05  # type: ignore[union-attr]
     assert spec.compile is not None and spec.compile.optimizer == "adam"
 
 
@@ -183,15 +204,24 @@ def test_defaults_are_left_out() -> None:
     ]
 
 
-_REGULARIZER_DEFAULTS = {"l1": ("L1", 0.01, None), "l2": ("L2", None, 0.01), "l1l2": ("L1L2", 0.0, 0.0)}
-
-
 def _regularizers_as_objects(d: dict[str, Any]) -> dict[str, Any]:
-    # `kernel_regularizer: l2` is Keras's L2() with its default factor: compare as objects.
+    """Objects and names compared as what Keras makes of them.
+
+    `kernel_regularizer: l2` is Keras's L2() with its default factor (and `l2: null` too);
+    `Identity` and `identity` are the same initializer.
+    """
     for key, value in list(d.items()):
-        if key.endswith("regularizer") and isinstance(value, str):
-            kind, l1, l2 = _REGULARIZER_DEFAULTS[value.lower()]
-            d[key] = {"type": kind, "l1": l1, "l2": l2}
+        family = objects.family_of_field(key)
+        if family is None or value is None:
+            continue
+        obj = family.as_object(value) if isinstance(value, str) else family.types[value["type"]].model_validate(value)
+        assert obj is not None, value
+        dumped = obj.model_dump()
+        dumped["type"] = obj.kind
+        if obj.kind in ("L1", "L2", "L1L2"):
+            default = 0.01 if obj.kind != "L1L2" else 0.0
+            dumped.update({k: default for k in ("l1", "l2") if k in dumped and dumped[k] is None})
+        d[key] = dumped
     return d
 
 
@@ -243,3 +273,203 @@ def test_round_trip_generated_specs() -> None:
 
     round_trip()
     assert checked >= 500 * 0.5, f"only {checked} generated specs were valid and round-tripped"
+
+
+# --------------------------------------------------------------------------- objects with arguments
+
+
+def _keras_config(model: Any) -> dict[str, Any]:
+    """A model's description with what differs between two equal builds taken out.
+
+    Auto names (`dense_3`, `adam_1`, `input_layer_2`) depend on the session; a Keras function
+    saved as the object (`keras.losses.categorical_crossentropy`) is the same as its name.
+    """
+    config = json.loads(model.to_json())
+
+    def clean(node: Any, key: str = "") -> Any:
+        if isinstance(node, dict):
+            if node.get("class_name") == "function" and isinstance(node.get("config"), str):
+                return node["config"]
+            return {k: clean(v, k) for k, v in node.items() if not (k == "name" and key in ("config",))}
+        if isinstance(node, list):
+            return [clean(v) for v in node]
+        return node
+
+    layers = config["config"]["layers"]
+    for entry in layers:
+        entry["config"].pop("name", None)
+    optimizer = config["compile_config"]["optimizer"]["config"]
+    optimizer.pop("name", None)
+    inner = optimizer.get("inner_optimizer")
+    if isinstance(inner, dict):
+        inner["config"].pop("name", None)
+    return {"layers": clean(layers), "compile": clean(config["compile_config"])}
+
+
+def _objects_model(keras: Any) -> Any:
+    """A model built by hand with objects of every kind, as a Keras user writes them."""
+    keras.backend.clear_session()  # Keras numbers unnamed metrics per session: auc, auc_1
+    inits, R, C = keras.initializers, keras.regularizers, keras.constraints
+    model = keras.Sequential([
+        keras.Input((6, 1)),
+        keras.layers.Conv1D(4, 4, kernel_initializer=inits.STFT(side="imag", window="hamming"), bias_initializer=inits.Constant(0.5)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(
+            8, activation="relu",
+            kernel_initializer=inits.RandomNormal(mean=0.0, stddev=0.02, seed=1),
+            bias_initializer=None,
+            kernel_regularizer=R.OrthogonalRegularizer(factor=0.1, mode="columns"),
+            bias_regularizer=R.L1L2(l1=0.001, l2=0.002),
+            kernel_constraint=C.MaxNorm(3, axis=[0]),
+            bias_constraint=C.NonNeg(),
+        ),
+        keras.layers.Dense(3, activation="softmax", kernel_initializer=inits.VarianceScaling(2.0, "fan_avg", "uniform", seed=3),
+                           kernel_constraint=C.MinMaxNorm(0.5, 2.0, rate=0.5)),
+    ])  # fmt: skip
+    schedule = keras.optimizers.schedules.PiecewiseConstantDecay([10, 20], [0.1, 0.01, 0.001])
+    model.compile(
+        optimizer=keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(schedule, clipnorm=1.0), initial_scale=1024.0),
+        loss=keras.losses.categorical_crossentropy,
+        metrics=[
+            keras.metrics.TopKCategoricalAccuracy(k=3, name="top_3_accuracy"),
+            keras.metrics.categorical_accuracy,
+            "acc",
+            keras.metrics.AUC(),
+            keras.metrics.AUC(curve="PR"),
+            keras.metrics.F1Score(average="macro", threshold=0.5),
+            keras.metrics.TruePositives(thresholds=[0.3, 0.7]),
+        ],
+    )
+    return model
+
+
+@pytest.mark.keras
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["keras", "json"])
+def test_objects_round_trip(how: str, tmp_path: Path) -> None:
+    """Keras model with objects -> file -> spec that checks -> the same model again."""
+    keras = pytest.importorskip("keras")
+    model = _objects_model(keras)
+    imported, problems = import_model(save(model, tmp_path, how))
+    assert problems == []
+    assert [d for d in kerasspec.check(imported) if d.severity == "error"] == []
+    dense = imported["layers"][2]
+    assert dense["kernel_initializer"] == {"type": "RandomNormal", "seed": 1, "stddev": 0.02}  # float32 0.02 shortened
+    assert dense["bias_initializer"] is None  # Keras's add_weight then uses glorot_uniform
+    assert dense["bias_constraint"] == "non_neg"  # an object with only defaults is its name
+    compile_ = imported["compile"]
+    assert compile_["optimizer"]["inner_optimizer"]["learning_rate"]["type"] == "PiecewiseConstantDecay"
+    assert compile_["loss"] == "categorical_crossentropy"  # a Keras function, saved by name
+    assert compile_["metrics"][:3] == [{"type": "TopKCategoricalAccuracy", "name": "top_3_accuracy", "k": 3}, "categorical_accuracy", "acc"]
+    assert compile_["metrics"][3:5] == [{"type": "AUC"}, {"type": "AUC", "curve": "PR"}]  # named auc, auc_1 again
+    again = kerasspec.build_model(imported)
+    assert _keras_config(again) == _keras_config(model)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ({"class_name": "HeNormal", "config": {"seed": None, "input_axes": None, "output_axes": None}}, "he_normal"),
+        ({"class_name": "HeNormal", "config": {"seed": 7, "input_axes": None, "output_axes": None}}, {"type": "HeNormal", "seed": 7}),
+        ({"class_name": "Identity", "config": {}}, "identity"),
+        ({"class_name": "Orthogonal", "config": {"gain": 2.0, "seed": None}}, {"type": "Orthogonal", "gain": 2.0}),
+        ({"class_name": "TruncatedNormal", "config": {"mean": 0.0, "stddev": 0.019999999552965164, "seed": None}}, {"type": "TruncatedNormal", "stddev": 0.02}),
+    ],
+)
+def test_initializers_come_back_as_names_or_objects(value: dict[str, Any], expected: Any) -> None:
+    spec, problems = config_to_spec(_one_dense({"kernel_initializer": {"module": "keras.initializers", **value}}))
+    assert problems == []
+    assert spec["layers"][0].get("kernel_initializer", "glorot_uniform") == expected
+
+
+def _one_dense(fields: dict[str, Any], compile_config: dict[str, Any] | None = None) -> dict[str, Any]:
+    config: dict[str, Any] = {"class_name": "Sequential", "config": {"layers": [
+        {"class_name": "InputLayer", "config": {"batch_shape": [None, 8]}},
+        {"class_name": "Dense", "config": {"name": "dense", "units": 3, "activation": "softmax", **fields}},
+    ]}}  # fmt: skip
+    if compile_config is not None:
+        config["compile_config"] = compile_config
+    return config
+
+
+def _compiled(**parts: Any) -> dict[str, Any]:
+    return _one_dense({}, {"optimizer": "adam", "loss": "categorical_crossentropy", "metrics": [], **parts})
+
+
+def test_a_schedule_in_learning_rate_is_imported_as_an_object() -> None:
+    schedule = {"module": "keras.optimizers.schedules", "class_name": "ExponentialDecay",
+                "config": {"initial_learning_rate": 0.10000000149011612, "decay_steps": 1000, "decay_rate": 0.9, "staircase": False, "name": "ExponentialDecay"}}  # fmt: skip
+    optimizer = {"module": "keras.optimizers", "class_name": "SGD", "config": {"name": "sgd", "learning_rate": schedule, "momentum": 0.0}}
+    spec, problems = config_to_spec(_compiled(optimizer=optimizer))
+    assert problems == []
+    assert spec["compile"]["optimizer"] == {"type": "SGD", "learning_rate": {
+        "type": "ExponentialDecay", "initial_learning_rate": 0.1, "decay_steps": 1000, "decay_rate": 0.9}}  # fmt: skip
+
+
+def test_an_import_that_fails_check_is_a_finding(tmp_path: Path) -> None:
+    """Issue 8.4: a spec `check` refuses must never be written with exit status 0."""
+    schedule = {"module": "keras.optimizers.schedules", "class_name": "PiecewiseConstantDecay",
+                "config": {"boundaries": [10, 20], "values": [0.1, 0.01], "name": "PiecewiseConstant"}}  # fmt: skip
+    optimizer = {"module": "keras.optimizers", "class_name": "Adam", "config": {"learning_rate": schedule}}
+    _, problems = config_to_spec(_compiled(optimizer=optimizer))
+    assert [(p.code, p.path) for p in problems] == [("KS205", "/compile/optimizer/learning_rate/values")]
+    assert problems[0].message.startswith("the imported spec fails check:")
+    src = tmp_path / "model.json"
+    src.write_text(json.dumps(_compiled(optimizer=optimizer)))
+    assert main(["import", str(src), "-o", str(tmp_path / "spec.yaml")]) == 1
+
+
+def test_metric_names_are_kept_and_defaults_dropped() -> None:
+    """Issue 8.6: TopKCategoricalAccuracy(k=3, name="top_3_accuracy") keeps its name (the history key)."""
+    metrics = [
+        {"module": "keras.metrics", "class_name": "TopKCategoricalAccuracy", "config": {"name": "top_3_accuracy", "dtype": "float32", "k": 3}},
+        {"module": "keras.metrics", "class_name": "BinaryAccuracy", "config": {"name": "binary_accuracy", "dtype": "float32", "threshold": 0.5}},
+        {"module": "keras.metrics", "class_name": "Precision", "config": {"name": "precision", "thresholds": None}},
+        {"module": "keras.metrics", "class_name": "Precision", "config": {"name": "precision_1", "thresholds": None}},
+        {"module": "keras.metrics", "class_name": "Precision", "config": {"name": "precision_7", "thresholds": None}},
+    ]  # fmt: skip
+    spec, problems = config_to_spec(_compiled(metrics=metrics))
+    assert problems == []
+    assert spec["compile"]["metrics"] == [
+        {"type": "TopKCategoricalAccuracy", "name": "top_3_accuracy", "k": 3},
+        {"type": "BinaryAccuracy"},
+        {"type": "Precision"},
+        {"type": "Precision"},  # precision_1: the name Keras gives the second one
+        {"type": "Precision", "name": "precision_7"},
+    ]
+    assert S.metric_names(kerasspec.load_spec(spec).compile) == ["top_3_accuracy", "binary_accuracy", "precision", "precision_1", "precision_7"]  # type: ignore[arg-type]
+
+
+def test_keras_functions_are_imported_by_name() -> None:
+    """Issue 8.6: a loss or metric given as a Keras function is saved as class 'function'."""
+    def function(name: str) -> dict[str, Any]:
+        return {"module": "builtins", "class_name": "function", "config": name, "registered_name": "function"}
+
+    spec, problems = config_to_spec(_compiled(loss=function("categorical_crossentropy"), metrics=[function("categorical_accuracy")]))
+    assert problems == []
+    assert spec["compile"]["loss"] == "categorical_crossentropy"
+    assert spec["compile"]["metrics"] == ["categorical_accuracy"]
+    spec, problems = config_to_spec(_compiled(loss=function("not_a_loss")))
+    assert [(p.code, p.path) for p in problems] == [("KS209", "/compile/loss")]
+
+
+def test_null_initializer_and_unsupported_objects() -> None:
+    """Issue 8.6: Dense(bias_initializer=None) is what Keras accepts; unknown objects are findings."""
+    spec, problems = config_to_spec(_one_dense({"bias_initializer": None}))
+    assert problems == [] and spec["layers"][0]["bias_initializer"] is None
+    custom = {"module": "keras.initializers", "class_name": "Initializer", "config": {}}
+    spec, problems = config_to_spec(_one_dense({"kernel_initializer": custom}))
+    assert [(p.code, p.path) for p in problems] == [("KS202", "/layers/0/kernel_initializer")]
+    assert problems[0].hint and "abstract" in problems[0].hint
+    assert "kernel_initializer" not in spec["layers"][0]
+    callback_like = {"module": "keras.optimizers", "class_name": "MultiOptimizer", "config": {}}
+    spec, problems = config_to_spec(_compiled(optimizer=callback_like))
+    assert [(p.code, p.path) for p in problems] == [("KS202", "/compile/optimizer")]
+    assert "optimizer" not in spec["compile"]
+
+
+def test_settings_the_spec_cannot_hold_are_findings() -> None:
+    metric = {"module": "keras.metrics", "class_name": "AUC", "config": {"name": "auc", "num_thresholds": 50, "future_setting": 3}}
+    spec, problems = config_to_spec(_compiled(metrics=[metric]))
+    assert [(p.code, p.path) for p in problems] == [("KS202", "/compile/metrics/0/future_setting")]
+    assert spec["compile"]["metrics"] == [{"type": "AUC", "num_thresholds": 50}]
