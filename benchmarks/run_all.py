@@ -20,11 +20,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_lint
+import bench_space
 import bench_train
 from _common import RESULTS_DIR, ROOT, log, write_result
 
 DOC = ROOT / "docs" / "benchmarks.md"
-BENCHMARKS = ("lint", "train")
+BENCHMARKS = ("lint", "train", "space")
 
 
 # --------------------------------------------------------------------------- #
@@ -249,6 +250,8 @@ def render_doc(results: dict[str, dict[str, Any]], doc: Path = DOC) -> str:
         text = replace_section(text, "lint", render_lint(results["lint"]))
     if "train" in results:
         text = replace_section(text, "train", render_train(results["train"]))
+    if "space" in results:
+        text = replace_section(text, "space", bench_space.render(results["space"]))
     return text
 
 
@@ -265,12 +268,14 @@ def main(argv: list[str] | None = None) -> int:
             log(f"wrote {write_result('lint', bench_lint.run(reps=args.reps, seconds=args.seconds))}")
         if "train" in todo:
             log(f"wrote {write_result('train', bench_train.run())}")
+        if "space" in todo:
+            log(f"wrote {write_result('space', bench_space.run(reps=5, naive_sample=300, proposals=200))}")
     results = load_results()
     if not results:
         log("no results to render: run the benchmarks first")
         return 1
     # Verdicts follow the current rules, also for results recorded earlier.
-    for name, module in (("lint", bench_lint), ("train", bench_train)):
+    for name, module in (("lint", bench_lint), ("train", bench_train), ("space", bench_space)):
         if name in results:
             try:
                 results[name]["verdicts"] = module.verdicts(results[name])
