@@ -59,6 +59,7 @@ from yaml.events import (
 )
 
 from kerasspec.diagnostics import Diagnostic, pointer
+from kerasspec.files import open_regular
 
 try:  # libyaml is several times faster than the pure-Python parser
     from yaml.cyaml import CParser as _CParser
@@ -76,6 +77,40 @@ __all__ = [
 
 KeyPath = tuple[str | int, ...]
 Format = Literal["yaml", "json"]
+
+#: Paths are tuples (and positions are recorded) this many levels deep. Deeper, a node's
+#: path is a link to its parent's, built into a tuple only when a finding needs it: a
+#: document nested N levels deep (with raised Limits) then costs memory linear in N, not
+#: quadratic, and its deep nodes take the position of their ancestor at this depth.
+_TUPLE_DEPTH = 64
+
+
+class _Deep:
+    """The path of a node nested deeper than ``_TUPLE_DEPTH``: its parent's path and its key."""
+
+    __slots__ = ("key", "parent")
+
+    def __init__(self, parent: Any, key: str | int) -> None:
+        self.parent = parent
+        self.key = key
+
+
+def _full(path: Any) -> KeyPath:
+    """A path as a tuple, whether it is one or a chain of :class:`_Deep` links."""
+    if path.__class__ is tuple:
+        return path  # type: ignore[no-any-return]
+    keys: list[str | int] = []
+    while path.__class__ is _Deep:
+        keys.append(path.key)
+        path = path.parent
+    keys.reverse()
+    return path + tuple(keys)  # type: ignore[no-any-return]
+
+
+def _child(path: Any, key: str | int) -> Any:
+    if path.__class__ is tuple and len(path) < _TUPLE_DEPTH:
+        return (*path, key)
+    return _Deep(path, key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +159,8 @@ class Document:
         if not vp and not kp:
             return None
         p = tuple(path)
+        if len(p) > _TUPLE_DEPTH + 1:  # nothing deeper is recorded: start where positions can be
+            p = p[: _TUPLE_DEPTH + 1]
         first, second = (kp, vp) if key else (vp, kp)
         while True:
             pos = first.get(p) or second.get(p)
@@ -135,9 +172,13 @@ class Document:
 
     def is_reported(self, path: KeyPath) -> bool:
         """Whether `path` or one of its ancestors was already reported by the loader."""
-        p = tuple(path)
         reported = self.reported
-        return any(p[:i] in reported for i in range(len(p) + 1)) if reported else False
+        if not reported:
+            return False
+        p = tuple(path)
+        if len(reported) <= len(p):  # few findings on a deep path: compare each finding's prefix
+            return any(p[: len(r)] == r for r in reported)
+        return any(p[:i] in reported for i in range(len(p) + 1))
 
     # ---- used while loading -------------------------------------------------
 
@@ -154,7 +195,7 @@ class Document:
             Diagnostic(
                 code=code,
                 message=message,
-                path=pointer(path),
+                path=pointer(_full(path)),
                 line=line,
                 column=column,
                 hint=hint,
@@ -209,6 +250,7 @@ def _int_text(digits: str) -> str:
 def _report_huge_int(
     doc: Document, text: str, path: KeyPath, line: int | None, column: int | None, limits: Limits
 ) -> None:
+    path = _full(path)
     doc.reported.add(path)
     doc._report(
         "KS108",
@@ -224,6 +266,7 @@ def _report_huge_int(
 def _report_non_finite(
     doc: Document, text: str, path: KeyPath, line: int | None, column: int | None
 ) -> None:
+    path = _full(path)
     doc.reported.add(path)
     what = (
         f"{_short(text)} overflows to infinity"
@@ -236,6 +279,7 @@ def _report_non_finite(
 def _report_depth(
     doc: Document, path: KeyPath, line: int | None, column: int | None, limits: Limits
 ) -> None:
+    path = _full(path)
     doc.reported.add(path)
     doc._report(
         "KS106",
@@ -436,6 +480,7 @@ def _build_yaml(parser: Any, doc: Document, limits: Limits) -> Any:
     max_depth = limits.max_depth
     max_int = limits.max_int
     give_up = min(max(2 * max_depth, 128), _YAML_MAX_NESTING)
+    depth_cap = _TUPLE_DEPTH
 
     get()  # StreamStartEvent
     if get().__class__ is StreamEndEvent:  # nothing but comments and blank lines
@@ -476,7 +521,8 @@ def _build_yaml(parser: Any, doc: Document, limits: Limits) -> Any:
                 frame = stack[-1]
                 container = frame[0]
                 if container.__class__ is list:
-                    path = frame[1] + (len(container),)
+                    p = frame[1]
+                    path = (*p, len(container)) if p.__class__ is tuple and len(p) < depth_cap else _Deep(p, len(container))
                 else:
                     key = frame[2]
                     if key is _KEY:
@@ -492,7 +538,9 @@ def _build_yaml(parser: Any, doc: Document, limits: Limits) -> Any:
                             pos = positions.get(lc)
                             if pos is None:
                                 pos = _new_position(lc)
-                            kpos[frame[1] + (key,)] = pos
+                            p = frame[1]
+                            if p.__class__ is tuple and len(p) < depth_cap:
+                                kpos[(*p, key)] = pos
                         else:
                             _yaml_key(ev, cls, frame, doc)
                             if cls is MappingStartEvent or cls is SequenceStartEvent:
@@ -504,7 +552,8 @@ def _build_yaml(parser: Any, doc: Document, limits: Limits) -> Any:
                         else:
                             frame[2] = _KEY
                         continue
-                    path = frame[1] + (key,)
+                    p = frame[1]
+                    path = (*p, key) if p.__class__ is tuple and len(p) < depth_cap else _Deep(p, key)
             else:
                 path = ()
             mark = ev.start_mark
@@ -512,10 +561,11 @@ def _build_yaml(parser: Any, doc: Document, limits: Limits) -> Any:
             pos = positions.get(lc)
             if pos is None:
                 pos = _new_position(lc)
-            vpos[path] = pos
+            if path.__class__ is tuple:
+                vpos[path] = pos
             line, column = pos.line, pos.column
             if cls is AliasEvent:
-                reported.add(path)
+                reported.add(_full(path))
                 report(
                     "KS104",
                     f"YAML alias '*{ev.anchor}' is not allowed; it was not expanded",
@@ -527,7 +577,7 @@ def _build_yaml(parser: Any, doc: Document, limits: Limits) -> Any:
                 value = None
             else:
                 if ev.anchor is not None:
-                    reported.add(path)
+                    reported.add(_full(path))
                     report(
                         "KS104",
                         f"YAML anchor '&{ev.anchor}' is not allowed",
@@ -537,7 +587,7 @@ def _build_yaml(parser: Any, doc: Document, limits: Limits) -> Any:
                         _HINT_ANCHOR,
                     )
                 if ev.tag is not None:
-                    reported.add(path)
+                    reported.add(_full(path))
                     report(
                         "KS103",
                         f"YAML tag '{_tag_text(ev.tag)}' is not allowed; the value was ignored",
@@ -569,7 +619,7 @@ def _build_yaml(parser: Any, doc: Document, limits: Limits) -> Any:
                         depth_reported = True
                         _report_depth(doc, path, line, column, limits)
                     else:
-                        reported.add(path)
+                        reported.add(_full(path))
                     skip, skip_value = 1, None
                     continue
                 else:
@@ -637,7 +687,7 @@ def _yaml_key(ev: Any, cls: type, frame: list[Any], doc: Document) -> None:
             )
         return
     key = ev.value  # keys are kept as their source text, whatever they look like
-    path = frame[1] + (key,)
+    path = (*_full(frame[1]), key)
     if ev.tag is not None:
         doc.reported.add(path)
         doc._report(
@@ -667,7 +717,8 @@ def _yaml_key(ev: Any, cls: type, frame: list[Any], doc: Document) -> None:
         )
         frame[2] = _DROP
         return
-    doc.key_positions[path] = Position(line, column)
+    if len(path) <= _TUPLE_DEPTH:
+        doc.key_positions[path] = Position(line, column)
     frame[2] = key
 
 
@@ -805,6 +856,7 @@ def _build_json(text: str, doc: Document, limits: Limits, lines: _LineIndex) -> 
     max_int = limits.max_int
     max_int_digits = len(str(max_int))
     depth_reported = False
+    depth_cap = _TUPLE_DEPTH
 
     pos = ws(text, 0).end()
     if pos == n:  # empty or whitespace only, like an empty YAML file: validation reports it
@@ -831,7 +883,9 @@ def _build_json(text: str, doc: Document, limits: Limits, lines: _LineIndex) -> 
                 if key in container:
                     _json_duplicate(doc, frame, key, position(pos))
                 else:
-                    kpos[frame[1] + (key,)] = position(pos)
+                    p = frame[1]
+                    if p.__class__ is tuple and len(p) < depth_cap:
+                        kpos[(*p, key)] = position(pos)
                     frame[2] = key
             if not text.startswith(":", end):
                 end = ws(text, end).end()
@@ -849,17 +903,19 @@ def _build_json(text: str, doc: Document, limits: Limits, lines: _LineIndex) -> 
             elif frame[3]:
                 key = frame[2]
                 live = key is not _DROP
-                path = frame[1] + (key,) if live else ()
+                path = _child(frame[1], key) if live else ()
             else:
                 live = True
-                path = frame[1] + (len(container),)
+                path = _child(frame[1], len(container))
         else:
             live = True
             path = ()
         start = pos
         c = text[pos] if pos < n else ""
         if live:
-            vpos[path] = position(pos)
+            here = position(pos)
+            if path.__class__ is tuple:
+                vpos[path] = here
 
         if c == '"':
             value, pos = scanstring(text, pos + 1, True)
@@ -870,10 +926,9 @@ def _build_json(text: str, doc: Document, limits: Limits, lines: _LineIndex) -> 
             elif len(stack) >= max_depth:
                 if not depth_reported:
                     depth_reported = True
-                    p = vpos[path]
-                    _report_depth(doc, path, p.line, p.column, limits)
+                    _report_depth(doc, path, here.line, here.column, limits)
                 else:
-                    doc.reported.add(path)
+                    doc.reported.add(_full(path))
                 new = _DEAD_MAP if is_map else _DEAD_LIST
             else:
                 new = [{} if is_map else [], path, _KEY, is_map]
@@ -891,8 +946,7 @@ def _build_json(text: str, doc: Document, limits: Limits, lines: _LineIndex) -> 
                 pos += 9
                 value = -math.inf
                 if live:
-                    p = vpos[path]
-                    _report_non_finite(doc, "-Infinity", path, p.line, p.column)
+                    _report_non_finite(doc, "-Infinity", path, here.line, here.column)
             else:
                 m = number(text, pos)
                 if m is None:
@@ -914,13 +968,11 @@ def _build_json(text: str, doc: Document, limits: Limits, lines: _LineIndex) -> 
                         if value > max_int or -value > max_int:
                             value = None
                     if value is None and live:
-                        p = vpos[path]
-                        _report_huge_int(doc, literal, path, p.line, p.column, limits)
+                        _report_huge_int(doc, literal, path, here.line, here.column, limits)
                 else:
                     value = float(literal)
                     if live and (value == math.inf or value == -math.inf):
-                        p = vpos[path]
-                        _report_non_finite(doc, literal, path, p.line, p.column)
+                        _report_non_finite(doc, literal, path, here.line, here.column)
         else:
             m = _JSON_WORD.match(text, pos)
             word = m.group() if m is not None else ""
@@ -931,8 +983,7 @@ def _build_json(text: str, doc: Document, limits: Limits, lines: _LineIndex) -> 
             value = _JSON_WORDS[word]
             pos += len(word)
             if live and value.__class__ is float:
-                p = vpos[path]
-                _report_non_finite(doc, word, path, p.line, p.column)
+                _report_non_finite(doc, word, path, here.line, here.column)
 
         # ---- a value is complete: attach it, then read separators up to the next value ----
         while True:
@@ -984,7 +1035,7 @@ def _build_json(text: str, doc: Document, limits: Limits, lines: _LineIndex) -> 
 
 
 def _json_duplicate(doc: Document, frame: list[Any], key: str, here: Position) -> None:
-    path = frame[1] + (key,)
+    path = (*_full(frame[1]), key)
     first = doc.key_positions.get(path)
     where = f" (first defined on line {first.line})" if first is not None else ""
     doc.reported.add(path)
@@ -1103,12 +1154,14 @@ def load_path(path: str | os.PathLike[str], *, limits: Limits = _DEFAULT_LIMITS)
     """Load a spec file; the format comes from its suffix (``.json`` is JSON, anything else YAML).
 
     Raises :class:`OSError` (``FileNotFoundError``, ``IsADirectoryError``,
-    ``PermissionError``...) when the file cannot be read; every problem with its
+    ``PermissionError``, :class:`~kerasspec.files.NotARegularFileError` for a FIFO or a
+    device...) when the file cannot be read; every problem with its
     content is a diagnostic instead. The size limit is checked before reading.
     """
     name = os.fspath(path)
     fmt: Format = "json" if os.path.splitext(name)[1].lower() == ".json" else "yaml"
-    with open(name, "rb") as f:
+    # A FIFO would block the read for ever and a device never end: refused before reading.
+    with open_regular(name) as f:
         size = os.fstat(f.fileno()).st_size
         if size > limits.max_bytes:
             doc = Document(data=None, file=name)

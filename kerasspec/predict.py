@@ -28,18 +28,23 @@ from __future__ import annotations
 import json
 import math
 import os
+import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import KerasspecError
+from .files import NotARegularFileError, open_regular
 
 if TYPE_CHECKING:
     import numpy as np
 
 Shape = tuple[int | None, ...]
 ARRAY_SUFFIXES = (".npy", ".npz")
+#: The largest image decoded (a 48-megapixel photo fits): the size comes from its header.
+MAX_IMAGE_PIXELS = 50_000_000
 
 
 class PredictError(KerasspecError):
@@ -116,25 +121,28 @@ def _to_float(x: np.ndarray, name: str) -> np.ndarray:
 
 
 def read_arrays(path: Path) -> list[tuple[str, np.ndarray]]:
-    """The arrays of a ``.npy`` or ``.npz`` file, each with the name it is reported under."""
-    import numpy as np
+    """The arrays of a ``.npy`` or ``.npz`` file, each with the name it is reported under.
+
+    Headers are checked before anything is loaded (:func:`kerasspec.data.open_arrays`).
+    """
+    from .data import open_arrays
 
     try:
-        if path.suffix == ".npz":
-            if not zipfile.is_zipfile(path):
+        with open_arrays(path, error=PredictError) as f:
+            if path.suffix.lower() != ".npz":
+                if not hasattr(f, "shape"):
+                    raise PredictError(f"{path}: an .npz archive named .npy; rename it to .npz")
+                return [(str(path), f)]
+            if hasattr(f, "shape"):
                 raise PredictError(f"{path}: not an .npz archive (numpy.savez writes one)")
-            with np.load(path, allow_pickle=False) as f:
-                names = list(f.files)
-                chosen = [n for n in ("x_test", "x") if n in names][:1] or [n for n in names if not n.startswith("y")]
-                if not chosen:
-                    raise PredictError(f"{path}: no input arrays (it has {', '.join(names) or 'none'})")
-                return [(f"{path}:{n}", f[n]) for n in chosen]
-        return [(str(path), np.load(path, allow_pickle=False))]
+            names = list(f.files)
+            chosen = [n for n in ("x_test", "x") if n in names][:1] or [n for n in names if not n.startswith("y")]
+            if not chosen:
+                raise PredictError(f"{path}: no input arrays (it has {', '.join(names) or 'none'})")
+            return [(f"{path}:{n}", f[n]) for n in chosen]
     except PredictError:
         raise
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as exc:
-        if isinstance(exc, FileNotFoundError):
-            raise
+    except (ValueError, EOFError, zipfile.BadZipFile, KeyError, zlib.error) as exc:
         text = " ".join(str(exc).split())
         raise PredictError(f"{path}: cannot read it as a {path.suffix} array file: {text[:300]}") from None
 
@@ -161,33 +169,56 @@ def _image_layout(target: Shape) -> tuple[int, int, int]:
     raise PredictError(f"a model with input shape {_fmt(target)} does not take images (it needs arrays: .npy/.npz)")
 
 
-def read_image(path: Path, target: Shape) -> np.ndarray:
-    """One image as a batch of one, shaped and scaled for a model with input shape ``target``."""
-    import numpy as np
-
+def _open_image(path: Path, *, decode: bool) -> Any:
+    """The image at ``path``, its size checked from its header; decoded (and EXIF-rotated) if ``decode``."""
     try:
         from PIL import Image, ImageOps, UnidentifiedImageError
     except ImportError:  # pragma: no cover - Pillow comes with the tf extras
         raise PredictError("reading images needs Pillow: pip install 'kerasspec[tf-cpu]'") from None
-    h, w, c = _image_layout(target)
     try:
-        with Image.open(path) as opened:
-            opened.load()
-            img = ImageOps.exif_transpose(opened)
-    except FileNotFoundError:
+        # Image.open reads only the header: the size is checked before any pixel is decoded.
+        with open_regular(path) as fh, warnings.catch_warnings():
+            # Pillow warns above its own limit; the size is judged here, below it.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(fh) as opened:
+                width, height = opened.size
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise PredictError(
+                        f"{path}: a {width}x{height} image ({width * height:,} pixels), above the limit of "
+                        f"{MAX_IMAGE_PIXELS:,} pixels; it was not decoded (scale it down first)"
+                    )
+                if not decode:
+                    return None
+                opened.load()
+                return ImageOps.exif_transpose(opened)
+    except (FileNotFoundError, PredictError, NotARegularFileError, IsADirectoryError, PermissionError):
         raise
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:
+        raise PredictError(f"{path}: the image is too large to decode ({' '.join(str(exc).split())[:200]})") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise PredictError(
             f"{path}: not an image Pillow can read, nor a .npy/.npz array file ({' '.join(str(exc).split())[:200]})"
         ) from None
-    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
-        rgba = img.convert("RGBA")
-        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        img = Image.alpha_composite(background, rgba)
+
+
+def read_image(path: Path, target: Shape) -> np.ndarray:
+    """One image as a batch of one, shaped and scaled for a model with input shape ``target``."""
+    import numpy as np
+
+    h, w, c = _image_layout(target)
+    img = _open_image(path, decode=True)
+    from PIL import Image
+    transparent = img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
+    if transparent:
+        img = _flatten_transparency(img)
     if c == 3:
         pixels = np.asarray(img.convert("RGB").resize((w, h), Image.Resampling.BILINEAR), dtype=np.float32) / 255.0
     else:
         gray = np.asarray(img.convert("L"), dtype=np.float32)
+        if float(gray.max()) - float(gray.min()) < 1.0:
+            # A blank picture would be predicted as some class all the same: say so instead.
+            how = ", even with its transparency flattened" if transparent else ""
+            raise PredictError(f"{path}: the image is one flat colour{how}: there is no digit in it")
         if _border_mean(gray) > 127.5:
             gray = 255.0 - gray  # dark digit on a light background: MNIST is the other way round
         if gray.shape != (h, w):
@@ -199,6 +230,27 @@ def read_image(path: Path, target: Shape) -> np.ndarray:
     else:
         sample = pixels[..., 0] if len(target) == 2 else pixels.reshape(-1)
     return fit_array(sample, target, str(path))
+
+
+def _flatten_transparency(img: Any) -> Any:
+    """Transparency onto the background that shows the ink: white under dark strokes, black under light ones.
+
+    A digit drawn in white on a transparent canvas (as dark-mode apps save them) would vanish
+    onto white; one drawn in black would vanish onto black. The ink's colour is the mean
+    luminance of the visible pixels, weighted by their opacity.
+    """
+    import numpy as np
+    from PIL import Image
+
+    rgba = img.convert("RGBA")
+    pixels = np.asarray(rgba, dtype=np.float32)
+    alpha = pixels[..., 3] / 255.0
+    weight = float(alpha.sum())
+    luminance = pixels[..., :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    ink = float((luminance * alpha).sum()) / weight if weight > 0 else 0.0
+    shade = 0 if ink > 127.5 else 255
+    background = Image.new("RGBA", rgba.size, (shade, shade, shade, 255))
+    return Image.alpha_composite(background, rgba)
 
 
 def _border_mean(gray: np.ndarray) -> float:
@@ -237,15 +289,31 @@ def _mnist_style(gray: np.ndarray, h: int, w: int) -> np.ndarray:
     return canvas
 
 
+def check_input(raw: str | os.PathLike[str]) -> Path:
+    """Refuse an input from what can be known without reading it: its kind and its headers.
+
+    FileNotFoundError or :class:`~kerasspec.files.NotARegularFileError` (exit 2) for a missing
+    file or a FIFO/device; :class:`PredictError` for a folder or a file that declares too much.
+    """
+    from .data import check_array_file
+
+    path = Path(raw)
+    if not path.exists():
+        raise FileNotFoundError(2, "no such file", str(path))
+    if path.is_dir():
+        raise PredictError(f"{path}: a folder; give the image or array files themselves")
+    if path.suffix.lower() in ARRAY_SUFFIXES:
+        check_array_file(path, error=PredictError)
+    else:
+        _open_image(path, decode=False)
+    return path
+
+
 def load_inputs(paths: list[str | os.PathLike[str]], target: Shape) -> list[tuple[str, np.ndarray]]:
     """Each input file as ``(name, batch)`` ready for ``model.predict``; names index batches."""
     out: list[tuple[str, np.ndarray]] = []
     for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            raise FileNotFoundError(2, "no such file", str(path))
-        if path.is_dir():
-            raise PredictError(f"{path}: a folder; give the image or array files themselves")
+        path = check_input(raw)
         if path.suffix.lower() in ARRAY_SUFFIXES:
             for name, array in read_arrays(path):
                 batch, single = _fit(array, target, name)
@@ -301,6 +369,9 @@ def predict(
     """Class probabilities and the predicted class for every sample of every input."""
     from .training import TrainError, load_keras_model
 
+    # Every file is checked before Keras is imported: a bad input fails in a second, not after ten.
+    for raw in inputs:
+        check_input(raw)
     try:
         keras_model = load_keras_model(model)
     except TrainError as exc:

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
@@ -33,12 +35,15 @@ from kerasspec.diagnostics import RULES, Diagnostic, Rule, Severity, sort_key
 
 __all__ = [
     "INFORMATION_URI",
+    "MAX_PER_CODE",
     "REPORTERS",
     "SARIF_SCHEMA_URI",
     "Reporter",
     "artifact_uri",
+    "cap_repeats",
     "github_report",
     "json_report",
+    "printable",
     "render",
     "sarif_log",
     "sarif_report",
@@ -56,6 +61,68 @@ SARIF_VERSION = "2.1.0"
 
 def _sorted(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
     return sorted(diagnostics, key=sort_key)
+
+
+# --------------------------------------------------------------------------- hostile text
+
+# C0 and C1 controls (ESC starts terminal escape sequences, a lone CR rewrites the line),
+# DEL, and the invisible characters that reorder or break lines (U+2028/2029, the bidi
+# overrides of "Trojan source"). Tab and line feed are handled by each format.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# GitHub's runner decodes %0D and %0A into the annotation, not into the log: only the rest is escaped.
+_UNSAFE_IN_ANNOTATION = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_OR_NEWLINE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_char(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def printable(text: str, *, newlines: bool = True) -> str:
+    """``text`` with every control character written as an escape (``\\x1b``), so that it cannot
+    drive the terminal; with ``newlines=False`` line breaks and tabs are escaped too (file names)."""
+    return (_UNSAFE if newlines else _UNSAFE_OR_NEWLINE).sub(_escape_char, text)
+
+
+# --------------------------------------------------------------------------- repeated findings
+
+#: More findings than this of one code in one file are summed up in one: a 1 MB file can hold
+#: 300,000 YAML aliases, and the 51st report of the same mistake tells nothing the first did not.
+MAX_PER_CODE = 50
+
+
+def cap_repeats(diagnostics: Sequence[Diagnostic], limit: int | None = MAX_PER_CODE) -> list[Diagnostic]:
+    """The findings, sorted, with at most ``limit`` of each code per file; the rest become one finding.
+
+    That finding has the same code, severity and file, sits where the first one left out is,
+    and says how many were left out. ``limit=None`` keeps everything.
+    """
+    ordered = _sorted(diagnostics)
+    if limit is None:
+        return ordered
+    kept: list[Diagnostic] = []
+    seen: dict[tuple[str | None, str], int] = {}
+    first_left_out: dict[tuple[str | None, str], Diagnostic] = {}
+    for d in ordered:
+        group = (d.file, d.code)
+        n = seen[group] = seen.get(group, 0) + 1
+        if n <= limit:
+            kept.append(d)
+        elif n == limit + 1:
+            first_left_out[group] = d
+    if not first_left_out:
+        return kept
+    for group, first in first_left_out.items():
+        more = seen[group] - limit
+        where = f" from line {first.line} on" if first.line is not None else ""
+        kept.append(replace(
+            first,
+            message=f"{more:,} more {first.code} findings in this file{where} are not shown "
+                    f"(at most {limit} of one kind are listed)",
+            hint=f"fix the {first.code} findings shown, then check again",
+        ))
+    return _sorted(kept)
 
 
 def _message_with_hint(d: Diagnostic) -> str:
@@ -85,7 +152,8 @@ def _paint(text: str, style: str, color: bool) -> str:
 
 
 def _location(d: Diagnostic) -> str:
-    where = d.file if d.file is not None else STRING_SOURCE
+    # A file name is escaped whole: a newline in it must not start a line of its own.
+    where = printable(d.file, newlines=False) if d.file is not None else STRING_SOURCE
     # A column means nothing without its line, so it is shown only with one.
     if d.line is not None:
         where += f":{d.line}"
@@ -97,7 +165,7 @@ def _location(d: Diagnostic) -> str:
 def _indent_continuation(text: str) -> str:
     # A multi-line message (a parser's excerpt, say) must not start a line that
     # looks like a new ``file:line:`` diagnostic to editors and grep.
-    return text.replace("\r\n", "\n").replace("\n", "\n    ")
+    return printable(text.replace("\r\n", "\n")).replace("\n", "\n    ")
 
 
 def _summary(diagnostics: Sequence[Diagnostic], color: bool) -> str:
@@ -113,13 +181,18 @@ def _summary(diagnostics: Sequence[Diagnostic], color: bool) -> str:
     return _paint(f"Found {' and '.join(counts)} in {_plural(files, 'file')}.", _BOLD, color)
 
 
-def text_report(diagnostics: Sequence[Diagnostic], *, color: bool = False) -> str:
+def text_report(
+    diagnostics: Sequence[Diagnostic], *, color: bool = False, max_per_code: int | None = MAX_PER_CODE
+) -> str:
     """Human-readable lines in the ``file:line:col: CODE message`` shape editors parse.
 
-    ANSI colour only when asked: the caller knows whether its stream is a terminal.
+    ANSI colour only when asked: the caller knows whether its stream is a terminal. Text
+    from the spec (values, names, file names) has its control characters escaped, so no
+    file can drive the terminal or forge a line. The closing count covers every finding,
+    also those :func:`cap_repeats` leaves out.
     """
     lines: list[str] = []
-    for d in _sorted(diagnostics):
+    for d in cap_repeats(diagnostics, max_per_code):
         is_error = d.severity is Severity.ERROR
         code = _paint(d.code, (_RED if is_error else _YELLOW) + _BOLD, color)
         tag = "" if is_error else " " + _paint("[warning]", _YELLOW, color)
@@ -134,11 +207,11 @@ def text_report(diagnostics: Sequence[Diagnostic], *, color: bool = False) -> st
 # --------------------------------------------------------------------------- json
 
 
-def json_report(diagnostics: Sequence[Diagnostic]) -> str:
-    """The contract's JSON array: one :meth:`Diagnostic.to_dict` per diagnostic."""
+def json_report(diagnostics: Sequence[Diagnostic], *, max_per_code: int | None = MAX_PER_CODE) -> str:
+    """The contract's JSON array: one :meth:`Diagnostic.to_dict` per diagnostic (repeats capped)."""
     # ASCII escapes keep the output printable on any console encoding; it is still
     # the same JSON once parsed.
-    return json.dumps([d.to_dict() for d in _sorted(diagnostics)], indent=2)
+    return json.dumps([d.to_dict() for d in cap_repeats(diagnostics, max_per_code)], indent=2)
 
 
 # --------------------------------------------------------------------------- sarif
@@ -212,9 +285,9 @@ def _sarif_result(d: Diagnostic, rule_index: int) -> dict[str, Any]:
     }
 
 
-def sarif_log(diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
+def sarif_log(diagnostics: Sequence[Diagnostic], *, max_per_code: int | None = MAX_PER_CODE) -> dict[str, Any]:
     """The SARIF 2.1.0 log as a dict (what :func:`sarif_report` serialises)."""
-    ordered = _sorted(diagnostics)
+    ordered = cap_repeats(diagnostics, max_per_code)
     used = sorted({d.code for d in ordered})
     index = {code: i for i, code in enumerate(used)}
     driver = {
@@ -232,16 +305,18 @@ def sarif_log(diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
     return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
 
-def sarif_report(diagnostics: Sequence[Diagnostic]) -> str:
+def sarif_report(diagnostics: Sequence[Diagnostic], *, max_per_code: int | None = MAX_PER_CODE) -> str:
     """A SARIF 2.1.0 log for GitHub code scanning and other SARIF viewers."""
-    return json.dumps(sarif_log(diagnostics), indent=2)
+    return json.dumps(sarif_log(diagnostics, max_per_code=max_per_code), indent=2)
 
 
 # --------------------------------------------------------------------------- github
 
 
 def _escape_data(text: str) -> str:
-    # The escaping of @actions/core's command.ts: the runner undoes exactly this.
+    # The escaping of @actions/core's command.ts: the runner undoes exactly this. Other
+    # control characters would reach the log viewer raw: they are written as escapes.
+    text = _UNSAFE_IN_ANNOTATION.sub(_escape_char, text)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -249,10 +324,10 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def github_report(diagnostics: Sequence[Diagnostic]) -> str:
+def github_report(diagnostics: Sequence[Diagnostic], *, max_per_code: int | None = MAX_PER_CODE) -> str:
     """GitHub Actions workflow commands: annotations on the pull request's files."""
     lines: list[str] = []
-    for d in _sorted(diagnostics):
+    for d in cap_repeats(diagnostics, max_per_code):
         props: list[tuple[str, str]] = []
         # A diagnostic without a file cannot be placed on one; GitHub then shows
         # it as a run-level annotation.
@@ -271,6 +346,12 @@ def github_report(diagnostics: Sequence[Diagnostic]) -> str:
 
 # --------------------------------------------------------------------------- registry
 
+_CAPPED: dict[str, Callable[..., str]] = {
+    "json": json_report,
+    "sarif": sarif_report,
+    "github": github_report,
+}
+
 REPORTERS: dict[str, Reporter] = {
     "text": text_report,
     "json": json_report,
@@ -279,11 +360,17 @@ REPORTERS: dict[str, Reporter] = {
 }
 
 
-def render(fmt: str, diagnostics: Sequence[Diagnostic], *, color: bool = False) -> str:
-    """Render ``diagnostics`` in format ``fmt``; ``color`` affects only ``text``."""
+def render(
+    fmt: str, diagnostics: Sequence[Diagnostic], *, color: bool = False, max_per_code: int | None = MAX_PER_CODE
+) -> str:
+    """Render ``diagnostics`` in format ``fmt``; ``color`` affects only ``text``.
+
+    At most ``max_per_code`` findings of one code per file are listed (:func:`cap_repeats`);
+    ``None`` lists every one.
+    """
     if fmt not in REPORTERS:
         choices = ", ".join(sorted(REPORTERS))
         raise ValueError(f"unknown output format {fmt!r} (choose from {choices})")
     if fmt == "text":
-        return text_report(diagnostics, color=color)
-    return REPORTERS[fmt](diagnostics)
+        return text_report(diagnostics, color=color, max_per_code=max_per_code)
+    return _CAPPED[fmt](diagnostics, max_per_code=max_per_code)
