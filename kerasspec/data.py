@@ -35,13 +35,14 @@ import tempfile
 import warnings
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from .diagnostics import KerasspecError
+from .files import ArchiveLimits, InputTooLargeError, check_zip, human_size, open_regular
 
 if TYPE_CHECKING:
     import numpy as np
@@ -87,6 +88,11 @@ SAMPLE_SOURCE = "embedded MNIST sample (5,000 digits)"
 KNOWN_DATASETS = ("mnist", "fashion_mnist")
 _NAMED_NUM_CLASSES = 10
 ARRAY_NAMES = ("x_train", "y_train", "x_test", "y_test")
+#: What ``data.task`` says the targets are (kerasspec.spec.TASKS; repeated here because
+#: this module must not import the spec language).
+TASKS = ("classification", "binary", "multi_label", "regression", "reconstruction")
+#: Tasks whose targets are class ids.
+CLASS_TASKS = ("classification", "binary")
 IDX_SPLITS = ("train", "t10k")
 
 # IDX type byte -> big-endian NumPy dtype (http://yann.lecun.com/exdb/mnist/).
@@ -146,6 +152,9 @@ def load_dataset(
     cache_dir: str | os.PathLike[str] | None = None,
     warn: Warn | None = None,
     sha256: str | None = None,
+    task: str = "classification",
+    arrays: Mapping[str, str] | None = None,
+    purpose: Literal["training", "evaluating"] = "training",
 ) -> Dataset:
     """Load ``mnist``, ``fashion_mnist`` or a user ``.npz``/IDX folder, checked.
 
@@ -154,10 +163,24 @@ def load_dataset(
     ``fashion_mnist``, the folder URL), ``cache_dir`` the Keras home
     (``$KERAS_HOME`` or ``~/.keras``), ``sha256`` the hash a downloaded
     ``mnist.npz`` must have. ``warn`` receives the fallback-to-sample message;
-    by default it is issued as a :class:`SampleDataWarning`.
+    by default it is issued as a :class:`SampleDataWarning`; ``purpose`` says in it what
+    the sample is used for (``evaluate`` reads only its test part).
+
+    A download first asks the server (with a timeout): offline, it falls back at once,
+    without importing Keras and without Keras's "Downloading data from" line.
+
+    ``task`` (one of :data:`TASKS`) says what a user file's ``y`` arrays hold: class ids
+    for ``classification`` and ``binary``, numbers for ``regression``, multi-hot rows for
+    ``multi_label``; ``reconstruction`` needs no ``y`` arrays (the target is the input,
+    and the returned ``y_*`` are the ``x_*``). ``arrays`` maps the roles ``x_train``,
+    ``y_train``, ``x_test``, ``y_test`` to the names inside a user ``.npz`` (the
+    spec's ``data.arrays``). MNIST and Fashion-MNIST are always read as digits and
+    their class ids; :func:`prepare` encodes those for the task.
 
     Raises :class:`DataError` for any unusable data.
     """
+    if task not in TASKS:
+        raise ValueError(f"task must be one of {', '.join(TASKS)}, got {task!r}")
     name = os.fspath(dataset)
     if name == "mnist":
         return _load_mnist(
@@ -167,6 +190,7 @@ def load_dataset(
             cache_dir=cache_dir,
             warn=warn,
             sha256=sha256,
+            purpose=purpose,
         )
     if name == "fashion_mnist":
         return _load_fashion_mnist(
@@ -180,7 +204,7 @@ def load_dataset(
             f"unknown dataset {name!r}{hint}: expected 'mnist', 'fashion_mnist' or a path "
             "to an .npz file with arrays x_train, y_train, x_test, y_test"
         )
-    return _load_local(target, name=str(target), named=False)
+    return _load_local(target, name=str(target), named=False, task=task, arrays=arrays)
 
 
 def load_sample() -> Dataset:
@@ -269,11 +293,14 @@ def prepare(
     ds: Dataset,
     *,
     input_shape: tuple[int | None, ...],
-    labels: Literal["sparse", "one_hot"],
+    labels: Literal["sparse", "one_hot"] = "sparse",
     num_classes: int | None = None,
     scale: bool = True,
+    task: str = "classification",
+    positive_class: int | None = None,
+    output_shape: tuple[int | None, ...] | None = None,
 ) -> Dataset:
-    """A copy of ``ds`` adapted to a model: float32 inputs, shaped, labels encoded.
+    """A copy of ``ds`` adapted to a model: float32 inputs, shaped, targets encoded for ``task``.
 
     Pixel scaling rule: integer arrays whose values all lie in 0..255 (uint8
     images) are divided by 255 into float32 [0, 1]. Float arrays are never
@@ -291,17 +318,39 @@ def prepare(
     With ``scale=False`` (a model whose first layer reads integer ids, e.g. an
     Embedding) inputs are only shaped, never scaled or cast.
 
-    ``labels="sparse"`` gives int32 class ids ``(N,)``; ``"one_hot"`` gives float32
-    ``(N, num_classes)``. ``num_classes`` (say, the final layer's units) defaults
-    to ``ds.num_classes``; labels must all be below it.
+    Targets, by ``task`` (``output_shape`` is the model's per-sample output, without
+    the batch; when given, targets are shaped to it):
+
+    - ``classification``: ``labels="sparse"`` gives int32 class ids ``(N,)``;
+      ``"one_hot"`` gives float32 ``(N, num_classes)``. ``num_classes`` (say, the
+      final layer's units) defaults to ``ds.num_classes``; labels must all be below it.
+    - ``binary``: 0/1. With ``positive_class=k`` the class ids become ``y == k`` (one
+      class against the rest); without it they must be 0 or 1 already. float32, shaped
+      as a one-unit output (``(N, 1)``), or int32 ids ``(N,)`` for a two-unit output
+      (a softmax under sparse crossentropy).
+    - ``multi_label``: float32 multi-hot rows ``(N, labels)``, every value 0 or 1.
+    - ``regression``: float32 numbers, finite; a target with as many values as the
+      output is reshaped to it (``(N,)`` for a ``(1,)`` output becomes ``(N, 1)``).
+    - ``reconstruction``: the prepared inputs themselves (``y_train is x_train``).
+
+    The returned ``num_classes`` is the targets' classes (2 for binary, the labels for
+    multi-label), 0 for regression and reconstruction.
     """
     import numpy as np
 
     if labels not in ("sparse", "one_hot"):
         raise ValueError(f"labels must be 'sparse' or 'one_hot', got {labels!r}")
+    if task not in TASKS:
+        raise ValueError(f"task must be one of {', '.join(TASKS)}, got {task!r}")
+    out = tuple(output_shape) if output_shape is not None else None
     n_classes = ds.num_classes if num_classes is None else int(num_classes)
-    if n_classes < 1:
+    if task == "classification" and n_classes < 1:
         raise DataError(f"{ds.name}: num_classes must be at least 1, got {n_classes}")
+    if task == "binary" and positive_class is not None and not 0 <= positive_class < ds.num_classes:
+        raise DataError(
+            f"{ds.name}: positive_class {positive_class} is not one of its classes "
+            f"0..{ds.num_classes - 1}; name the class that counts as 1"
+        )
     if ds.x_train.shape[1:] != ds.x_test.shape[1:]:
         raise DataError(
             f"{ds.name}: x_train samples have shape {ds.x_train.shape[1:]} but x_test samples "
@@ -328,14 +377,64 @@ def prepare(
             return y.astype(np.int32, copy=False)
         return np.eye(n_classes, dtype=np.float32)[y]
 
-    return replace(
-        ds,
-        x_train=adapt_x(ds.x_train),
-        y_train=adapt_y(ds.y_train, "y_train", len(ds.x_train)),
-        x_test=adapt_x(ds.x_test),
-        y_test=adapt_y(ds.y_test, "y_test", len(ds.x_test)),
-        num_classes=n_classes,
-    )
+    def binary_y(y: np.ndarray, which: str, n: int) -> np.ndarray:
+        ids, _ = _check_y(ds.name, which, y, n, which.replace("y_", "x_"))
+        if positive_class is not None:
+            ids = ids == positive_class
+        elif ids.size and int(ids.max()) > 1:
+            bad = int(np.argmax(ids > 1))
+            raise DataError(
+                f"{ds.name}: {which}[{bad}] is {int(ids[bad])}, but a binary target is 0 or 1; "
+                "name the class that counts as 1 with data.positive_class (one class against the rest)"
+            )
+        if out == (2,):  # two class scores under sparse crossentropy: class ids
+            return ids.astype(np.int32)
+        y01 = ids.astype(np.float32)
+        return y01.reshape(n, *out) if out is not None and _values(out) == 1 else y01
+
+    def multi_hot(y: np.ndarray, which: str, n: int) -> np.ndarray:
+        y = _check_targets(ds.name, which, y, n, which.replace("y_", "x_"), "multi_label")
+        if out is not None and not _fits(y.shape[1:], out):
+            raise DataError(
+                f"{ds.name}: {which} has {y.shape[1]} labels per sample, but the model outputs "
+                f"{list(out)}; the last layer needs one unit per label"
+            )
+        return y.astype(np.float32, copy=False)
+
+    def numbers(y: np.ndarray, which: str, n: int) -> np.ndarray:
+        y = _check_targets(ds.name, which, y, n, which.replace("y_", "x_"), "regression")
+        y = y.astype(np.float32, copy=False)
+        if out is None or _fits(y.shape[1:], out):
+            return y
+        if _values(out) == _values(y.shape[1:]):
+            return y.reshape(n, *(int(d) for d in out if d is not None))
+        raise DataError(
+            f"{ds.name}: each {which} target has shape {list(y.shape[1:])}, but the model outputs "
+            f"{list(out)} per sample; they must match"
+        )
+
+    x_train, x_test = adapt_x(ds.x_train), adapt_x(ds.x_test)
+    if task == "reconstruction":  # an autoencoder: the target is the very input it is fed
+        return replace(ds, x_train=x_train, y_train=x_train, x_test=x_test, y_test=x_test, num_classes=0)
+    adapt = {"classification": adapt_y, "binary": binary_y, "multi_label": multi_hot, "regression": numbers}[task]
+    y_train = adapt(ds.y_train, "y_train", len(ds.x_train))
+    y_test = adapt(ds.y_test, "y_test", len(ds.x_test))
+    classes = {"classification": n_classes, "binary": 2, "multi_label": y_train.shape[-1]}.get(task, 0)
+    return replace(ds, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test, num_classes=int(classes))
+
+
+def _values(shape: tuple[int | None, ...]) -> int | None:
+    """How many values one sample of this shape holds; None when a size is unknown."""
+    n = 1
+    for d in shape:
+        if d is None:
+            return None
+        n *= int(d)
+    return n
+
+
+def _fits(have: tuple[int, ...], want: tuple[int | None, ...]) -> bool:
+    return len(have) == len(want) and all(w is None or w == h for h, w in zip(have, want, strict=True))
 
 
 # --------------------------------------------------------------------------- #
@@ -351,6 +450,7 @@ def _load_mnist(
     cache_dir: str | os.PathLike[str] | None,
     warn: Warn | None,
     sha256: str | None,
+    purpose: str = "training",
 ) -> Dataset:
     # An explicit path is the user's choice: a bad one is an error, never a fallback.
     if path is not None:
@@ -374,6 +474,7 @@ def _load_mnist(
         # Keras compares hex digests as strings: normalise what a user may paste.
         file_hash = (sha256 or os.environ.get(ENV_MNIST_SHA256) or MNIST_SHA256).strip().lower()
         try:
+            _reachable(url)
             with _staging_dir(datasets_dir) as staging:
                 fetched = _get_file("mnist.npz", url, file_hash, staging)
                 ds = _load_local(fetched, name="mnist", named=True, source=f"downloaded from {url}")
@@ -388,7 +489,7 @@ def _load_mnist(
         reasons.append("downloading is turned off")
 
     ds = load_sample()
-    _emit(warn, _sample_warning(reasons, cached, url))
+    _emit(warn, _sample_warning(reasons, cached, url, purpose))
     return ds
 
 
@@ -418,6 +519,7 @@ def _load_fashion_mnist(
     if allow_download:
         base = base if base.endswith("/") else base + "/"
         try:
+            _reachable(base + _FASHION_FILES[0])
             with _staging_dir(cached) as staging:
                 for fname in _FASHION_FILES:
                     # Keras publishes no hashes for these files; the IDX reader's
@@ -451,16 +553,26 @@ _FASHION_FILES = (
 )
 
 
-def _sample_warning(reasons: Sequence[str], cached: Path, url: str) -> str:
+def _sample_warning(reasons: Sequence[str], cached: Path, url: str, purpose: str = "training") -> str:
     bar = "!" * 78
+    if purpose == "evaluating":  # evaluate reads the test part only: it trains nothing
+        what = (
+            f"kerasspec is evaluating on the {SAMPLE_TEST_SIZE:,} test digits of its built-in sample "
+            "of 5,000 MNIST digits instead of the 10,000 of full MNIST's test set: the results "
+            "are not comparable with published numbers.\n"
+        )
+    else:
+        what = (
+            f"kerasspec is training on its built-in sample of 5,000 MNIST digits "
+            f"({SAMPLE_TRAIN_SIZE:,} train / {SAMPLE_TEST_SIZE:,} test) instead of the "
+            "60,000 + 10,000 of full MNIST: accuracy will be lower than full MNIST gives "
+            "and is not comparable with published numbers.\n"
+        )
     return (
         f"{bar}\n"
         "USING THE EMBEDDED MNIST SAMPLE, NOT FULL MNIST.\n"
-        f"kerasspec is training on its built-in sample of 5,000 MNIST digits "
-        f"({SAMPLE_TRAIN_SIZE:,} train / {SAMPLE_TEST_SIZE:,} test) instead of the "
-        "60,000 + 10,000 of full MNIST: accuracy will be lower than full MNIST gives "
-        "and is not comparable with published numbers.\n"
-        "Why full MNIST was not used:\n"
+        + what
+        + "Why full MNIST was not used:\n"
         + "".join(f"  - {r}\n" for r in reasons)
         + "To use full MNIST: download mnist.npz "
         f"({MNIST_ORIGIN}) and put it at {cached}, "
@@ -513,32 +625,170 @@ def _commit(src: Path, dst: Path) -> bool:
     return True
 
 
-def _get_file(fname: str, origin: str, file_hash: str | None, staging: Path) -> Path:
-    # Imported here: TensorFlow takes seconds to import, and only downloads need it.
-    from keras.utils import get_file
+#: Seconds a download waits for the server to answer (urllib's default is forever: a machine
+#: whose network drops packets would hang instead of falling back).
+DOWNLOAD_TIMEOUT_S = 30.0
 
-    return Path(
-        get_file(
-            fname=fname,
-            origin=origin,
-            file_hash=file_hash,
-            cache_dir=str(staging),
-            cache_subdir=".",
+
+def _reachable(url: str) -> None:
+    """Raise (URLError, HTTPError, TimeoutError) unless the server answers ``url``.
+
+    Keras's ``get_file`` prints "Downloading data from URL" before it connects, so an
+    offline run would show it, then the fallback. Asked first, an offline machine falls
+    back at once with one reason, and without importing Keras. Only the headers are read.
+    """
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S):
+        pass
+
+
+def _get_file(fname: str, origin: str, file_hash: str | None, staging: Path) -> Path:
+    import socket
+
+    # Imported here: TensorFlow takes seconds to import, and only downloads need it; quietly,
+    # without TensorFlow's native start-up lines.
+    from .build import import_keras
+
+    get_file = import_keras().utils.get_file
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(DOWNLOAD_TIMEOUT_S)  # a stalled transfer fails instead of hanging
+    try:
+        return Path(
+            get_file(
+                fname=fname,
+                origin=origin,
+                file_hash=file_hash,
+                cache_dir=str(staging),
+                cache_subdir=".",
+            )
         )
-    )
+    finally:
+        socket.setdefaulttimeout(previous)
 
 
 # --------------------------------------------------------------------------- #
 # Reading local files
 # --------------------------------------------------------------------------- #
 
+#: The most an array file (.npy, or an .npz in all, uncompressed) may declare. Headers are
+#: untrusted: sizes are checked against the bytes that hold them before anything is read.
+MAX_ARRAY_BYTES = 4 * 2**30
+ARRAY_LIMITS = ArchiveLimits(max_member_bytes=MAX_ARRAY_BYTES, max_total_bytes=MAX_ARRAY_BYTES)
+
+ArrayHeader = tuple[tuple[int, ...], "np.dtype[Any]"]
+
+
+def _npy_header(
+    fp: BinaryIO, where: str, available: int, error: type[KerasspecError], member: str | None = None
+) -> ArrayHeader:
+    """The shape and dtype an .npy stream declares, refused unless its ``available`` bytes hold them.
+
+    ``member`` names the array inside an .npz archive ``where``.
+    """
+    import math
+
+    from numpy.lib import format as npy_format
+
+    refused = f"{where}: array {member} cannot be read" if member else f"{where}: cannot read it as a .npy array file"
+    try:
+        version = npy_format.read_magic(fp)
+        if version == (1, 0):
+            shape, _, dtype = npy_format.read_array_header_1_0(fp)
+        elif version == (2, 0):
+            shape, _, dtype = npy_format.read_array_header_2_0(fp)
+        else:  # 3.0 (UTF-8 field names) has no public reader
+            shape, _, dtype = npy_format._read_array_header(fp, version)  # type: ignore[attr-defined]
+    except (ValueError, OSError, EOFError, SyntaxError) as exc:
+        raise error(f"{refused}: not a valid .npy header ({_one_line(exc)})") from None
+    if dtype.hasobject:
+        raise error(f"{refused}: it holds Python objects (dtype {dtype}); arrays must be numeric, object arrays are refused")
+    nbytes = math.prod(shape) * dtype.itemsize
+    declared = f"its header declares shape {tuple(shape)} of {dtype} ({human_size(nbytes)})"
+    if nbytes > MAX_ARRAY_BYTES:
+        raise error(f"{refused}: {declared}, above the limit of {human_size(MAX_ARRAY_BYTES)}")
+    left = available - fp.tell()
+    if nbytes > left:
+        raise error(f"{refused}: {declared} but only {human_size(max(left, 0))} follow (truncated or forged)")
+    return tuple(int(d) for d in shape), dtype
+
+
+def _check_array_file(f: BinaryIO, where: str, error: type[KerasspecError]) -> bool:
+    """Check an open .npy/.npz file from its headers alone; True when it is an .npz archive."""
+    import zipfile
+
+    size = os.fstat(f.fileno()).st_size
+    is_npz = f.read(4).startswith(b"PK\x03\x04") or zipfile.is_zipfile(f)
+    f.seek(0)
+    if not is_npz:
+        _npy_header(f, where, size, error)
+        f.seek(0)
+        return False
+    try:
+        archive = zipfile.ZipFile(f)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise error(f"{where}: corrupt .npz file: {_one_line(exc)}") from None
+    with archive:
+        try:
+            check_zip(archive, where, ARRAY_LIMITS)
+        except InputTooLargeError as exc:
+            raise error(str(exc)) from None
+        for info in archive.infolist():
+            if not info.filename.endswith(".npy"):
+                continue
+            try:
+                with archive.open(info) as member:
+                    _npy_header(member, where, info.file_size, error, info.filename[:-4])
+            except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+                raise error(f"{where}: corrupt .npz file: {_one_line(exc)}") from None
+    f.seek(0)
+    return True
+
+
+def check_array_file(path: str | os.PathLike[str], *, error: type[KerasspecError] = DataError) -> None:
+    """Refuse an ``.npy``/``.npz`` file from its headers alone, as :func:`open_arrays` does before loading."""
+    with open_regular(path) as f:
+        _check_array_file(f, os.fspath(path), error)
+
+
+@contextlib.contextmanager
+def open_arrays(path: str | os.PathLike[str], *, error: type[KerasspecError] = DataError) -> Iterator[Any]:
+    """An ``.npy`` file's array, or an ``.npz`` archive's ``NpzFile``, checked from headers first.
+
+    Every array's shape and dtype are read from its header and refused (``error``) when
+    they declare more than :data:`MAX_ARRAY_BYTES`, more than the file holds, or an
+    archive member expands more than a real array does (a decompression bomb); only then
+    is anything loaded, from the same open file. FIFOs and devices are refused (OSError).
+    """
+    import numpy as np
+
+    where = os.fspath(path)
+    with open_regular(where) as f:
+        if _check_array_file(f, where, error):
+            with np.load(f, allow_pickle=False) as npz:
+                yield npz
+            return
+        try:
+            array = np.load(f, allow_pickle=False)
+        except (ValueError, OSError, EOFError) as exc:
+            raise error(f"{where}: cannot read it as an .npy array: {_one_line(exc)}") from None
+        yield array
+
 
 def _looks_like_path(name: str) -> bool:
     return os.sep in name or "/" in name or Path(name).suffix != ""
 
 
-def _load_local(target: Path, *, name: str, named: bool, source: str | None = None) -> Dataset:
-    """Read an ``.npz`` or an IDX folder and check it as a whole."""
+def _load_local(
+    target: Path,
+    *,
+    name: str,
+    named: bool,
+    source: str | None = None,
+    task: str = "classification",
+    arrays: Mapping[str, str] | None = None,
+) -> Dataset:
+    """Read an ``.npz`` or an IDX folder and check it as a whole (``y`` as ``task`` takes it)."""
     if target.is_dir():
         try:
             x_train, y_train = load_idx_split(target, "train")
@@ -546,7 +796,9 @@ def _load_local(target: Path, *, name: str, named: bool, source: str | None = No
         except DataError as exc:
             raise DataError(f"{exc} (reading {target} as a folder of IDX files)") from exc
     elif target.is_file():
-        x_train, y_train, x_test, y_test = _read_npz(target)
+        x_train, y_train, x_test, y_test = _read_npz(target, arrays, targets=task != "reconstruction")
+    elif target.exists():  # a FIFO or a device: reading it could hang or never end
+        raise DataError(f"{target}: not a regular file (a pipe or a device); give an .npz file or a folder of IDX files")
     else:
         raise DataError(
             f"{target}: no such file or folder (expected an .npz with x_train, y_train, "
@@ -558,12 +810,20 @@ def _load_local(target: Path, *, name: str, named: bool, source: str | None = No
         name=name,
         source=source or str(target),
         min_classes=_NAMED_NUM_CLASSES if named else 1,
+        task=task,
     )
 
 
-def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    import numpy as np
+def _read_npz(
+    path: Path, names: Mapping[str, str] | None = None, *, targets: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The arrays by role, read under ``names`` (role -> name in the file).
 
+    Without ``targets`` (a reconstruction: the target is the input) the ``y`` arrays
+    are neither needed nor read, and the ``x`` arrays stand in for them.
+    """
+    roles = ARRAY_NAMES if targets else ("x_train", "x_test")
+    names = {role: (names or {}).get(role, role) for role in roles}
     if not zipfile.is_zipfile(path):
         if _has_npy_magic(path):
             raise DataError(
@@ -575,17 +835,20 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarra
             "y_train, x_test, y_test, as numpy.savez writes it)"
         )
     try:
-        with np.load(path, allow_pickle=False) as f:
+        # Headers first: a member that declares more than it can hold is refused unread.
+        with open_arrays(path) as f:
             present = set(f.files)
-            missing = [a for a in ARRAY_NAMES if a not in present]
+            missing = [_role_name(role, names[role]) for role in roles if names[role] not in present]
             if missing:
                 raise DataError(
                     f"{path}: missing array(s) {', '.join(missing)}; it has "
                     f"{', '.join(sorted(present)) or 'no arrays'} (needed: "
-                    f"{', '.join(ARRAY_NAMES)})"
+                    f"{', '.join(names[role] for role in roles)}"
+                    f"{'' if names == {r: r for r in roles} else '; names from data.arrays'})"
                 )
             arrays = []
-            for a in ARRAY_NAMES:
+            for role in roles:
+                a = names[role]
                 try:
                     arrays.append(f[a])
                 except ValueError as exc:
@@ -598,7 +861,13 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarra
         raise
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
         raise DataError(f"{path}: corrupt .npz file: {_one_line(exc)}") from exc
+    if not targets:
+        return arrays[0], arrays[0], arrays[1], arrays[1]
     return arrays[0], arrays[1], arrays[2], arrays[3]
+
+
+def _role_name(role: str, name: str) -> str:
+    return role if role == name else f"{name} (data.arrays.{role})"
 
 
 def _has_npy_magic(path: Path) -> bool:
@@ -647,6 +916,13 @@ def _read_idx(path: Path) -> np.ndarray:
             nbytes = count * dtype.itemsize
             if nbytes > _IDX_MAX_BYTES:
                 raise DataError(f"{path}: IDX header claims {dims}, implausibly large")
+            stored = path.stat().st_size
+            if gzipped and nbytes > ARRAY_LIMITS.ratio_floor and nbytes > ARRAY_LIMITS.max_ratio * stored:
+                # Real image sets compress 3-10x; a header this far above the file is a gzip bomb.
+                raise DataError(
+                    f"{path}: IDX header claims {dims} ({human_size(nbytes)}) from {human_size(stored)} of "
+                    f"gzip, more than {ARRAY_LIMITS.max_ratio}x: refused as a decompression bomb"
+                )
             if not gzipped and path.stat().st_size - 4 - 4 * ndim < nbytes:
                 have = path.stat().st_size - 4 - 4 * ndim
                 raise DataError(
@@ -695,6 +971,7 @@ def _checked(
     name: str,
     source: str,
     min_classes: int,
+    task: str = "classification",
 ) -> Dataset:
     x_train, y_train, x_test, y_test = arrays
     _check_x(where, "x_train", x_train)
@@ -704,6 +981,19 @@ def _checked(
             f"{where}: x_train samples have shape {x_train.shape[1:]} but x_test samples "
             f"have shape {x_test.shape[1:]}; they must match"
         )
+    if task not in CLASS_TASKS:
+        if task == "reconstruction":  # the target is the input: any y in the file is not used
+            y_train, y_test, num_classes = x_train, x_test, 0
+        else:
+            y_train = _check_targets(where, "y_train", y_train, len(x_train), "x_train", task)
+            y_test = _check_targets(where, "y_test", y_test, len(x_test), "x_test", task)
+            if task == "multi_label" and y_train.shape[1:] != y_test.shape[1:]:
+                raise DataError(
+                    f"{where}: y_train has {y_train.shape[1]} labels per sample but y_test "
+                    f"{y_test.shape[1]}; they must match"
+                )
+            num_classes = int(y_train.shape[1]) if task == "multi_label" else 0
+        return Dataset(x_train, y_train, x_test, y_test, name=name, source=source, num_classes=num_classes)
     y_train, k_train = _check_y(where, "y_train", y_train, len(x_train), "x_train")
     y_test, k_test = _check_y(where, "y_test", y_test, len(x_test), "x_test")
     num_classes = max(min_classes, _max_label(y_train) + 1, _max_label(y_test) + 1)
@@ -791,6 +1081,35 @@ def _check_y(
 
 def _max_label(y: np.ndarray) -> int:
     return int(y.max()) if y.size else -1
+
+
+def _check_targets(where: str | Path, what: str, y: np.ndarray, n: int, x_name: str, task: str) -> np.ndarray:
+    """Check the targets of a ``regression`` (numbers) or ``multi_label`` (0/1 rows) task; returned as they are."""
+    import numpy as np
+
+    if task == "multi_label":
+        wanted = "a multi-label target is a row of 0/1 per sample (multi-hot), shape (count, labels)"
+    else:
+        wanted = "regression targets are numbers, one or an array of them per sample"
+    if y.dtype.kind not in "biuf":
+        raise DataError(f"{where}: {what} has dtype {y.dtype}, not numbers; {wanted}")
+    if y.ndim == 0 or (task == "multi_label" and y.ndim != 2):
+        hint = "; for class ids 0..K-1 use task: classification" if task == "multi_label" and y.ndim == 1 else ""
+        raise DataError(f"{where}: {what} has shape {y.shape}; {wanted}{hint}")
+    if len(y) != n:
+        raise DataError(
+            f"{where}: {x_name} has {n} samples but {what} has {len(y)} targets; "
+            "they must be the same length"
+        )
+    if task == "multi_label":
+        bad = (y != 0) & (y != 1)  # NaN is neither
+        if bad.any():
+            i = tuple(int(k) for k in np.argwhere(bad)[0])
+            raise DataError(f"{where}: {what}[{i[0]}, {i[1]}] is {y[i].item()!r}; {wanted}")
+    elif y.dtype.kind == "f" and y.size and not (np.isfinite(y.min()) and np.isfinite(y.max())):
+        i = int(np.argmax(~np.isfinite(y.reshape(len(y), -1)).all(axis=1)))
+        raise DataError(f"{where}: {what}[{i}] holds NaN or infinity; regression targets must be finite numbers")
+    return y
 
 
 # --------------------------------------------------------------------------- #
