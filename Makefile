@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-EXTRAS ?= dev,tf-cpu,backends
+EXTRAS ?= dev,tf-cpu,backends,lsp,tune
 # One stamp per set of extras: `make demo` needs only TensorFlow, `make test` everything.
 comma  := ,
 STAMP  := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
@@ -26,6 +26,10 @@ demo:
 	$(BIN)/kerasspec summary examples/keras_io_mnist_convnet.yaml
 	$(BIN)/kerasspec train examples/keras_io_mnist_convnet.yaml --epochs 2 --seed 1 --run-dir runs/demo
 	@echo "demo run directory: runs/demo"; ls -l runs/demo
+	@echo
+	@echo "kerasspec is installed in .venv: run it as .venv/bin/kerasspec, or first"
+	@echo "  source .venv/bin/activate"
+	@echo "then, e.g.: kerasspec check examples/  (see README.md)"
 
 test: venv
 	$(BIN)/ruff check kerasspec tests benchmarks scripts
@@ -49,10 +53,16 @@ schema: venv
 docs: schema
 	$(BIN)/python -m kerasspec.reference > docs/spec.md.tmp
 	mv docs/spec.md.tmp docs/spec.md
+	$(BIN)/python scripts/refresh_transcripts.py
 
-# The differential test against Keras, recording its figures for docs/analysis.md.
+# The differential tests against Keras, recording their figures for docs/analysis.md:
+# the first release's parsed-spec differential, and the raw-document one over every layer kind
+# (KERASSPEC_RAW_EXAMPLES cases shared by the kinds; 20,000 here, 5,000 in `make test`).
 differential: venv
 	KERASSPEC_DIFF_REPORT=benchmarks/results/differential.json $(BIN)/python -m pytest -q tests/test_differential.py
+	KERASSPEC_RAW_EXAMPLES=20000 KERASSPEC_RAW_REPORT=benchmarks/results/differential_raw.json \
+		$(BIN)/python -m pytest -q tests/test_differential_raw.py -m slow
+	$(BIN)/python scripts/raw_differential_table.py
 
 bench: venv
 	$(BIN)/python benchmarks/run_all.py

@@ -8,6 +8,8 @@ The pipeline, one module per stage (``api`` runs the first four)::
     semantics  loss vs labels, activations vs from_logits, budgets          (KS4xx, KS5xx)
     build      spec -> compiled keras.Sequential                            (imports Keras)
     data, training, predict, report, plots: data sources, runs and their artefacts
+    space      search spaces in a spec, analysed as a whole (check, summary)
+    tune       KerasTuner over a spec's spaces (``from kerasspec.tune import tune``; imports Keras)
     reporters, summary, diagram, schema, reference, importer: outputs; cli: the command
 
 The lint path (``load_spec``, ``check``, ``summarize``) imports no TensorFlow;

@@ -17,12 +17,15 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from . import spec as S
-from .diagnostics import Diagnostic, pointer
+from .diagnostics import Diagnostic, Severity, pointer
 from .layers import Layer
-from .layers.blocks import expand
+from .layers.base import Unknown
+from .layers.blocks import MAX_LAYERS, deep_lists, expand
 from .layers.core import Input
+from .objects import weight_errors
 from .shapes import Shape, ShapeError, fmt_list
 
 __all__ = [
@@ -99,38 +102,31 @@ def keras_name(kind: str, counters: dict[str, int]) -> str:
 
 # --------------------------------------------------------------------------- one layer
 
-_IDENTITY = frozenset({"identity", "Identity"})
-_ORTHOGONAL = frozenset({"orthogonal", "Orthogonal"})
-
-
 def argument_errors(layer: Layer) -> list[ShapeError]:
     """Errors Keras raises for this layer whatever its input (its constructor's checks)."""
     return layer.argument_errors()
 
 
 def check_initializers(layer: Layer, shape: Shape) -> None:
-    """Keras's Identity initializer makes 2D matrices only, Orthogonal rank 2 or more."""
+    """Each weight's initializer (regularizer, constraint) can build it, as Keras's ``build`` needs.
+
+    Keras's Identity initializer makes 2D matrices only, Orthogonal rank 2 or more, STFT
+    Conv1D kernels. Each object states its own rule
+    (:meth:`kerasspec.objects.KerasObject.weight_error`); what fails only in training is
+    KS504 (:func:`kerasspec.objects.run_problems`).
+    """
     for weight in layer.weights(shape):
         if weight.initializer is None:
             continue
-        init = getattr(layer, weight.initializer, None)
-        init = getattr(init, "type", init)  # a `{type: Identity, gain: 2}` object
-        rank = len(weight.shape)
-        if init in _IDENTITY and rank != 2:
+        for field, reason in weight_errors(layer, weight.name, weight.initializer, weight.shape):
+            value = getattr(layer, field)
+            shown = value if isinstance(value, str) else value.type
             raise ShapeError(
                 "KS309",
-                f"{layer.kind} `{weight.initializer}` '{init}' only initializes 2D matrices, "
-                f"but the {weight.name.replace('_', ' ')} has rank {rank}",
-                weight.initializer,
-                "use another initializer, e.g. the default" + (" (zeros)" if weight.name == "bias" else ""),
-            )
-        if init in _ORTHOGONAL and rank < 2:
-            raise ShapeError(
-                "KS309",
-                f"{layer.kind} `{weight.initializer}` '{init}' needs a weight of rank 2 or more, "
-                f"but the {weight.name.replace('_', ' ')} has rank {rank}",
-                weight.initializer,
-                "use another initializer, e.g. the default (zeros)",
+                f"{layer.kind} `{field}` '{shown}' {reason}, but the {weight.name.replace('_', ' ')} "
+                f"has shape {fmt_list(weight.shape)}",
+                field,
+                "use another one, e.g. the default" + (" (zeros)" if field == "bias_initializer" else ""),
             )
 
 
@@ -155,7 +151,7 @@ def infer(layer: Layer, shape: Shape) -> tuple[Shape, int, int]:
 
 
 def _has_shape_arg(layer: Layer) -> bool:
-    return layer.input_shape is not None or layer.input_dim is not None
+    return layer.input_shape is not None or layer.shape_dim is not None
 
 
 def _shape_arg_field(layer: Layer) -> str:
@@ -197,16 +193,18 @@ def _find_input(spec: S.Spec, out: _Collector) -> Shape | None:
         return spec.input_shape
     if isinstance(first, Input):
         return first.shape
-    if first.input_shape is not None and first.input_dim is not None:
+    if first.input_shape is not None and first.shape_dim is not None:
         return None  # KS211 reported with the per-layer checks; which one Keras meant is unclear
     if first.input_shape is not None:
         return first.input_shape
-    if first.input_dim is not None:
-        return (first.input_dim,)
+    if first.shape_dim is not None:
+        return (first.shape_dim,)
     later = next((i for i, layer in enumerate(layers) if i and _has_shape_arg(layer)), None)
     hint = f"add `input_shape: {first.EXAMPLE_INPUT}` at the top of the spec (the shape of one sample, without the batch)"
     if later is not None:
         hint = f"move `{_shape_arg_field(layers[later])}` from layers[{later}] to the top of the spec: Keras reads it on the first layer only"
+    if (length := getattr(first, "input_length", None)) is not None:
+        hint = f"Keras 3 ignores `input_length`: give the sequence length as `input_shape: [{length}]` at the top of the spec"
     out.add(
         "KS301",
         f"the model has no input shape: neither a top-level `input_shape`, nor `input_shape`/`input_dim` "
@@ -220,6 +218,15 @@ def _find_input(spec: S.Spec, out: _Collector) -> Shape | None:
 def _check_layer_fields(spec: S.Spec, out: _Collector) -> None:
     """Input placement, `input_shape` on later layers, `input_shape` with `input_dim`."""
     for i, layer in enumerate(spec.layers):
+        if (length := getattr(layer, "input_length", None)) is not None:
+            # Keras 2's Embedding(input_length=n) gave the input shape; Keras 3 warns and ignores it.
+            out.add(
+                "KS213",
+                f"`input_length` on layers[{i}] ({layer.kind}) is ignored: Keras 3 dropped it "
+                "(\"Argument `input_length` is deprecated. Just remove it.\")",
+                ("layers", i, "input_length"),
+                f"remove it; the sequence length is part of the input shape (`input_shape: [{length}]`)",
+            )
         if isinstance(layer, Input):
             if i > 0:
                 out.add(
@@ -238,7 +245,7 @@ def _check_layer_fields(spec: S.Spec, out: _Collector) -> None:
                     f"remove `{field}`",
                 )
             continue
-        if layer.input_shape is not None and layer.input_dim is not None:
+        if layer.input_shape is not None and layer.shape_dim is not None:
             out.add(
                 "KS211",
                 f"{layer.kind} has both `input_shape` {fmt_list(layer.input_shape)} and `input_dim` "
@@ -328,6 +335,35 @@ def _looks_channels_last(layer: Layer, shape: Shape) -> bool:
     return first is not None and last is not None and last <= 4 < first
 
 
+def _too_deep(spec: S.Spec, out: _Collector) -> bool:
+    """KS505: a model or nested block with more layers than Keras builds (an error) or builds in
+    reasonable time (a warning). True when the model is refused: it is not expanded then."""
+    refused = False
+    for count, where, path in deep_lists(list(spec.layers)):
+        written = " once Repeat is written out" if path[-1] == "times" else ""
+        what = "the model" if where == ("layers",) else "this nested block"
+        if count > MAX_LAYERS:
+            refused = True
+            message = (
+                f"{what} has {count:,} layers{written}, more than the {MAX_LAYERS:,} Keras can build: it builds and "
+                "loads a Sequential model's graph with one recursive call per layer, and fails with RecursionError "
+                "near 1,000"
+            )
+            hint = (
+                f"use at most {MAX_LAYERS:,} layers, or group them in nested blocks ({{type: Sequential, layers: "
+                "[...]}), each one layer of the model around it"
+            )
+            out.items.append(Diagnostic("KS505", message, pointer(path), hint=hint))
+        else:
+            message = (
+                f"{what} has {count:,} layers{written}: Keras takes minutes to trace its first training step and "
+                f"to load the saved model (500 Dense layers on 2 CPU cores: 6 minutes and 2 minutes)"
+            )
+            hint = "fewer layers train and load faster; a deep MLP rarely needs hundreds of layers"
+            out.items.append(Diagnostic("KS505", message, pointer(path), hint=hint, severity=Severity.WARNING))
+    return refused
+
+
 def _hint_for(err: ShapeError, first_inferred: bool) -> str | None:
     hints: list[str] = []
     if err.reshape_to is not None:
@@ -346,27 +382,54 @@ def _hint_for(err: ShapeError, first_inferred: bool) -> str | None:
     return "; or ".join(hints) if hints else None
 
 
-def analyse_shapes(spec: S.Spec) -> ShapeAnalysis:
+def _memoized(memo: dict[tuple[int, Shape | None], Any] | None, layer: Layer, shape: Shape | None) -> Any:
+    """``infer(layer, shape)`` (or, with no shape, ``argument_errors(layer)``), computed once per memo.
+
+    A search space (:mod:`kerasspec.space`) analyses thousands of specs that share layer
+    objects; both results are pure functions of the layer and its input. Entries keep the
+    layer alive, so its ``id`` cannot be reused for another layer while the memo lives.
+    """
+    if memo is None:
+        return argument_errors(layer) if shape is None else infer(layer, shape)
+    key = (id(layer), shape)
+    hit = memo.get(key)
+    if hit is None:
+        try:
+            hit = (layer, argument_errors(layer) if shape is None else infer(layer, shape), None)
+        except (ShapeError, Unknown) as exc:
+            hit = (layer, None, exc)
+        memo[key] = hit
+    if hit[2] is not None:
+        raise hit[2].with_traceback(None)  # a fresh traceback each time, not one that grows
+    return hit[1]
+
+
+def analyse_shapes(spec: S.Spec, *, memo: dict[tuple[int, Shape | None], Any] | None = None) -> ShapeAnalysis:
     """Infer every layer's output shape and parameters, as Keras would build the model.
 
     Reports input-shape problems (KS301, KS211, KS213), duplicate names (KS212),
     shape errors (KS302-KS309). Inference stops at the first layer Keras would
     refuse; later layers still get their input-independent argument checks.
+    ``memo`` (any dict, kept by the caller) reuses each layer's results across calls.
     """
     out = _Collector()
     sample = _find_input(spec, out)
     _check_layer_fields(spec, out)
+    batch = spec.layers[0].batch_size if isinstance(spec.layers[0], Input) else None
+    if _too_deep(spec, out):  # counted, not written out: `times: 10000` twice nested is 10^8 layers
+        return ShapeAnalysis(None if sample is None else (batch, *sample), (), False, tuple(out.items))
     layers = expand(list(spec.layers))
     names = _names(layers, sample is not None, out)
 
-    shape: Shape | None = None if sample is None else (None, *sample)
+    # An Input layer's batch_size fixes the batch axis (stateful RNNs need it); else unknown.
+    shape: Shape | None = None if sample is None else (batch, *sample)
     infos: list[LayerInfo] = []
     stopped = shape is None
     checked: set[tuple[str | int, ...]] = set()
     for k, (layer, path, _copy) in enumerate(layers):
         if isinstance(layer, Input):
             continue  # the model's input (first) or refused (KS211); never in model.layers
-        arg_errors = argument_errors(layer)
+        arg_errors = _memoized(memo, layer, None)
         if path not in checked:  # a Repeat's copies share their arguments: report once
             checked.add(path)
             for err in arg_errors:
@@ -377,7 +440,10 @@ def analyse_shapes(spec: S.Spec) -> ShapeAnalysis:
             stopped = True
             continue
         try:
-            result, trainable, non_trainable = infer(layer, shape)
+            result, trainable, non_trainable = _memoized(memo, layer, shape)
+        except Unknown:
+            stopped = True  # an invalid layer, reported by validation: nothing to infer past it
+            continue
         except ShapeError as err:
             hint = _hint_for(err, not infos)
             if _looks_channels_last(layer, shape):
@@ -409,7 +475,7 @@ def analyse_shapes(spec: S.Spec) -> ShapeAnalysis:
         shape = result
 
     return ShapeAnalysis(
-        input_shape=None if sample is None else (None, *sample),
+        input_shape=None if sample is None else (batch, *sample),
         layers=tuple(infos),
         complete=not stopped,
         diagnostics=tuple(out.items),

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import loader
+from . import loader, space
 from .analysis import ShapeAnalysis, analyse_shapes
+from .datafiles import resolve
 from .diagnostics import Diagnostic, SpecError, has_errors, parse_pointer, sort_key
 from .loader import Document, Limits
 from .semantics import Budget, check_semantics
@@ -29,11 +30,17 @@ class KerasMissing(ImportError):
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    """Settings of a check. ``data`` stands in for a spec without its own ``data`` section."""
+    """Settings of a check. ``data`` stands in for a spec without its own ``data`` section.
+
+    ``spaces``: a document holding search spaces (``{choice: [...]}``...) is analysed as a
+    space (``check``, ``summary``); without it such a document is refused (KS214), for a
+    caller that needs one model (``build``, ``train``, ``load_spec``).
+    """
 
     budget: Budget = Budget()
     limits: Limits = Limits()
     data: Data | None = None
+    spaces: bool = False
 
 
 @dataclass
@@ -44,6 +51,8 @@ class Result:
     spec: Spec | None = None
     shapes: ShapeAnalysis | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: The analysis of the document's search spaces (a kerasspec.space.SpaceAnalysis), if it has any.
+    space: Any = None
 
     @property
     def ok(self) -> bool:
@@ -84,6 +93,8 @@ def run(source: Source, options: Options = Options()) -> Result:
     result = Result(doc, diagnostics=list(doc.diagnostics))
     if doc.data is None and has_errors(doc.diagnostics):
         return result
+    if space.document_holds_spaces(doc):
+        return space.run(doc, options, result)
     validated = validate(doc)
     result.diagnostics += validated.diagnostics
     spec = validated.spec
@@ -96,7 +107,14 @@ def run(source: Source, options: Options = Options()) -> Result:
         found += result.shapes.diagnostics
         if not validated.compile_valid:
             spec = spec.model_copy(update={"compile": None})
-        found += check_semantics(spec, result.shapes, data=options.data or spec.data, budget=options.budget)
+        data = options.data or spec.data
+        if data is not None and doc.file is not None:
+            data = data.model_copy(update={"dataset": resolve(data.dataset, doc.file)})
+        if validated.data_valid:
+            last = ("layers", len(spec.layers) - 1)
+            found += check_semantics(
+                spec, result.shapes, data=data, budget=options.budget, degraded=validated.degraded.get(last, frozenset())
+            )
     result.diagnostics += [_locate(d, doc) for d in found]
     result.diagnostics.sort(key=sort_key)
     return result
@@ -128,8 +146,11 @@ def _locate(d: Diagnostic, doc: Document) -> Diagnostic:
 
 
 def check(source: Source, options: Options = Options()) -> list[Diagnostic]:
-    """Every problem in a spec, errors and warnings. Never raises for a bad spec."""
-    return run(source, options).diagnostics
+    """Every problem in a spec, errors and warnings. Never raises for a bad spec.
+
+    A spec with search spaces is checked as a whole space (:mod:`kerasspec.space`).
+    """
+    return run(source, replace(options, spaces=True)).diagnostics
 
 
 def load_spec(source: Source, options: Options = Options()) -> Spec:
@@ -142,9 +163,17 @@ def load_spec(source: Source, options: Options = Options()) -> Spec:
 
 
 def summarize(source: Source, options: Options = Options()) -> Summary:
-    """The static summary (layer names, output shapes, parameter counts); SpecError if the spec has errors."""
-    result = run(source, options)
-    # Training-semantics findings do not make the layer table wrong; only invalid layers do.
-    if result.spec is None or result.shapes is None or not result.shapes.complete:
+    """The static summary (layer names, output shapes, parameter counts); SpecError if the spec has errors.
+
+    For a spec with search spaces: a :class:`kerasspec.space.SpaceSummary`, the table of its
+    smallest valid combination with the space's counts and parameter range.
+    """
+    result = run(source, replace(options, spaces=True))
+    if result.space is not None and not has_errors(result.diagnostics):
+        return result.space.summary()  # type: ignore[no-any-return]
+    # Training-semantics findings do not make the layer table wrong; invalid layers do, and so
+    # does a file that is not what it seems (duplicate keys, NaN, several documents: KS1xx).
+    misread = any(d.code.startswith("KS1") and d.severity == "error" for d in result.diagnostics)
+    if misread or result.spec is None or result.shapes is None or not result.shapes.complete:
         raise SpecError(result.diagnostics)
     return Summary.from_analysis(result.shapes, result.spec.name)

@@ -1,7 +1,7 @@
 """Lowering: a checked spec -> a compiled ``keras.Sequential``.
 
-Every layer, optimizer, loss and metric is made by calling its Keras class
-directly with the validated fields: the classes come from the allow-lists
+Every layer, optimizer, loss, metric and callback is made by calling its Keras
+class directly with the validated fields (:meth:`kerasspec.objects.KerasObject.to_keras`): the classes come from the allow-lists
 below, never from Keras deserialization of user text, and there are no Lambda
 layers. A spec that ``check`` rejects is never compiled.
 
@@ -19,25 +19,17 @@ from typing import TYPE_CHECKING, Any
 
 from . import spec as S
 from .api import KerasMissing, Options, Source, run
-from .diagnostics import SpecError
+from .diagnostics import Diagnostic, SpecError
 from .files import atomic_path
 from .layers import Layer
 from .layers.blocks import expand
 from .layers.core import Input
-from .objects import to_keras
 
 if TYPE_CHECKING:
     import keras
 
-OPTIMIZER_CLASSES: dict[str, str] = {
-    "sgd": "SGD", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "adadelta": "Adadelta",
-    "adagrad": "Adagrad", "adamax": "Adamax", "nadam": "Nadam", "ftrl": "Ftrl", "lion": "Lion",
-    "adafactor": "Adafactor",
-}  # fmt: skip
-
-def _kwargs(model: Any, keras: Any) -> dict[str, Any]:
-    """An optimizer, loss or metric object's constructor arguments, objects made Keras objects."""
-    return {key: to_keras(getattr(model, key), keras) for key in type(model).model_fields if key != "type"}
+#: Optimizer names -> Keras classes (Keras lower-cases a name before it looks it up).
+OPTIMIZER_CLASSES: dict[str, str] = {name: S.OPTIMIZERS.resolve(name)[1] for name in S.names.OPTIMIZERS}  # type: ignore[index]
 
 
 def quiet_tensorflow() -> None:
@@ -70,6 +62,29 @@ def import_keras() -> Any:
     return keras
 
 
+def import_tensorflow_quietly() -> None:
+    """On the JAX or PyTorch backend, import an installed TensorFlow now, without its native log lines.
+
+    Keras imports TensorFlow whenever it is installed, whatever the backend, the first time
+    it serializes a model (``tf.available`` in ``serialization_lib``: every ``save``, so every
+    checkpoint) or writes TensorBoard logs; imported there, TensorFlow's oneDNN and absl lines
+    reach the terminal in the middle of training. Nothing happens when TensorFlow is already
+    imported or absent; an import that fails is left for Keras to report as it would.
+    """
+    import importlib.util
+
+    if "tensorflow" in sys.modules:
+        return
+    quiet_tensorflow()
+    try:
+        if importlib.util.find_spec("tensorflow") is None:
+            return
+        with _native_stderr_silenced(os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0") not in ("", "0")):
+            import tensorflow  # noqa: F401
+    except ImportError:
+        return
+
+
 @contextlib.contextmanager
 def _native_stderr_silenced(active: bool = True) -> Iterator[None]:
     if not active:
@@ -91,30 +106,74 @@ def _native_stderr_silenced(active: bool = True) -> Iterator[None]:
         os.close(devnull)
 
 
+def machine_memory() -> int | None:
+    """Physical memory in bytes, where the system says (Linux, macOS); else None."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def refuse_beyond_memory(need: int, what: str) -> None:
+    """Stop before allocating far beyond the machine: more than twice its memory cannot succeed."""
+    have = machine_memory()
+    if have is not None and need > 2 * have:
+        raise SpecError(
+            [
+                Diagnostic(
+                    "KS502",
+                    f"{what} need about {need / 1024**3:,.1f} GB, more than twice this machine's "
+                    f"{have / 1024**3:,.1f} GB of memory: building it would fail or swap for hours",
+                    hint="shrink the largest layers (kerasspec summary shows them) or the batch size",
+                ).as_error()
+            ]
+        )
+
+
 def make_layer(layer: Layer, name: str, keras: Any) -> Any:
     """One Keras layer from its definition, named as the static summary names it."""
     return layer.to_keras(keras, name)
 
 
 def make_optimizer(optimizer: Any, keras: Any) -> Any:
+    """The Keras optimizer: a name is its class with Keras's defaults, as ``compile("adam")`` makes it."""
     if isinstance(optimizer, str):
         return getattr(keras.optimizers, OPTIMIZER_CLASSES[optimizer.lower()])()
-    kwargs = {k: v for k, v in _kwargs(optimizer, keras).items() if v is not None}
-    return getattr(keras.optimizers, optimizer.type)(**kwargs)
+    return optimizer.to_keras(keras)
 
 
 def make_loss(loss: Any, keras: Any) -> Any:
     if isinstance(loss, str):
         return loss  # a name from the allow-list in kerasspec.names; Keras maps it to its function
-    return getattr(keras.losses, loss.type)(**_kwargs(loss, keras))
+    return loss.to_keras(keras)
+
+
+def make_metrics(compile: S.Compile, keras: Any) -> list[Any]:
+    """The metrics as ``compile`` takes them, each object named as the history will key it.
+
+    Names are kept (Keras resolves `accuracy` to the variant that fits the loss and labels,
+    and logs the name as written). An object without a `name` whose Keras default is
+    derived from the class (AUC, Precision...) gets the name Keras would give it in a fresh
+    session (`auc`, then `auc_1`), so the history keys do not depend on what was built before.
+    """
+    out = []
+    for metric, name in zip(compile.metrics, S.metric_names(compile), strict=True):
+        if isinstance(metric, str):
+            out.append(metric)
+        else:
+            out.append(metric.model_copy(update={"name": name}).to_keras(keras))
+    return out
 
 
 def make_metric(metric: Any, keras: Any) -> Any:
     if isinstance(metric, str):
-        # Keep names: Keras resolves `accuracy` to the variant that fits the loss and labels.
         return metric
-    kwargs = {k: v for k, v in _kwargs(metric, keras).items() if not (k == "name" and v is None)}
-    return getattr(keras.metrics, metric.type)(**kwargs)
+    return metric.to_keras(keras)
+
+
+def make_callbacks(fit: S.Fit | None, keras: Any) -> list[Any]:
+    """The Keras callbacks of ``fit.callbacks`` (the run's own callbacks are added by ``train``)."""
+    return [callback.to_keras(keras) for callback in (fit.callbacks if fit is not None else [])]
 
 
 def build_model(source: Source | S.Spec, options: Options = Options(), *, compile: bool = True) -> keras.Sequential:
@@ -122,29 +181,37 @@ def build_model(source: Source | S.Spec, options: Options = Options(), *, compil
 
     Raises :class:`~kerasspec.SpecError` when the spec has errors: nothing invalid reaches Keras.
     """
-    result = run(source.model_dump(by_alias=True, exclude_none=True) if isinstance(source, S.Spec) else source, options)
+    if isinstance(source, S.Spec):
+        # As data again, keeping a null that means something (`bias_initializer: null`).
+        from .resolved import readable
+
+        source = readable(source)
+    result = run(source, options)
     if not result.ok or result.shapes is None or not result.shapes.complete:
         raise SpecError(result.diagnostics)
     spec = result.spec
     assert spec is not None and result.shapes.input_shape is not None
+    refuse_beyond_memory(result.shapes.total_params * 4, "the model's weights")
     keras = import_keras()
 
-    model = keras.Sequential(name=spec.name or "sequential")
     first = spec.layers[0]
     # An Input layer's own name is kept, as Keras keeps it (the analysis checks it is unique).
     input_name = first.name if isinstance(first, Input) else None
     batch_size = result.shapes.input_shape[0]
-    model.add(keras.Input(shape=result.shapes.input_shape[1:], batch_size=batch_size, name=input_name))
+    layers = [keras.Input(shape=result.shapes.input_shape[1:], batch_size=batch_size, name=input_name)]
     infos = iter(result.shapes.layers)
     for layer, _, _ in expand(list(spec.layers)):
         if isinstance(layer, Input):
             continue
-        model.add(make_layer(layer, next(infos).name, keras))
+        layers.append(make_layer(layer, next(infos).name, keras))
+    # All at once: `model.add` rebuilds the whole graph after every layer, quadratic in the depth
+    # (1,000 layers took 5 minutes to reach Keras's RecursionError); the list builds it once.
+    model = keras.Sequential(layers, name=spec.name or "sequential")
     if compile and spec.compile is not None:
         model.compile(
             optimizer=make_optimizer(spec.compile.optimizer, keras),
             loss=make_loss(spec.compile.loss, keras),
-            metrics=[make_metric(m, keras) for m in spec.compile.metrics],
+            metrics=make_metrics(spec.compile, keras),
         )
     return model
 
@@ -159,6 +226,7 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> Path:
         # An untrained model's optimizer has no slots yet; building them now saves a file that
         # loads without Keras's "Skipping variable loading for optimizer" warning.
         optimizer.build(model.trainable_variables)
+    import_tensorflow_quietly()  # saving imports an installed TensorFlow on every backend
     with atomic_path(target) as tmp:
         model.save(tmp)
     return target

@@ -7,6 +7,8 @@ Exit codes: 0 no errors; 1 errors found (a malformed spec is a finding);
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import fnmatch
 import json
 import os
 import shlex
@@ -15,8 +17,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from . import __version__, api
-from .diagnostics import Diagnostic, KerasspecError, SpecError, has_errors
-from .reporters import render
+from .diagnostics import Diagnostic, KerasspecError, Severity, SpecError, has_errors
+from .reporters import printable, render
 from .semantics import DEFAULT_MAX_MEMORY, DEFAULT_MAX_PARAMS, Budget
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -51,10 +53,11 @@ def _positive_int(text: str) -> int:
 
 
 def _budget_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--max-params", type=_positive_int, default=DEFAULT_MAX_PARAMS,
-                   help="warn above this many parameters, error above 10x (default %(default)s)")
-    p.add_argument("--max-memory", type=_parse_size, default=DEFAULT_MAX_MEMORY,
-                   help="warn above this estimated training memory, error above 10x (default 4GB)")
+    p.add_argument("--max-params", type=_positive_int, default=None,
+                   help=f"error above this many parameters (without it: a warning above {DEFAULT_MAX_PARAMS:,})")
+    p.add_argument("--max-memory", type=_parse_size, default=None,
+                   help="error above this estimated training memory, e.g. 8GB (without it: a warning above "
+                   f"{DEFAULT_MAX_MEMORY // 1024**3}GB)")
 
 
 BACKENDS = ("tensorflow", "jax", "torch")
@@ -87,11 +90,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("check", help="lint specs (no TensorFlow needed)")
-    p.add_argument("paths", nargs="+", metavar="FILE|DIR", help="spec files, or folders to search for *.yaml, *.yml, *.json")
+    p.add_argument("paths", nargs="+", metavar="FILE|DIR",
+                   help="spec files, or folders searched recursively (subfolders too) for *.yaml, *.yml, *.json; "
+                   "hidden files and folders (.git, .venv...) are skipped unless named")
+    p.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
+                   help="leave out the files and folders whose name or path matches this glob "
+                   "(repeatable), e.g. --exclude invalid or --exclude 'examples/*.json'")
     p.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("--fix", action="store_true", help="apply the safe fixes in place, keeping comments and layout")
+    p.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    p.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, apply the unsafe fixes too")
     _budget_args(p)
+
+    p = sub.add_parser("lsp", help="a Language Server over stdio, for editors (the `lsp` extra: pygls)")
 
     p = sub.add_parser("summary", help="static layer table like model.summary() (no TensorFlow needed)")
     p.add_argument("path", metavar="FILE")
@@ -119,6 +132,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=_positive_int, help="use only the first N training examples (quick tries)")
     p.add_argument("--tensorboard", action="store_true", help="write TensorBoard logs into the run directory")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _budget_args(p)
+    _backend_arg(p)
+
+    p = sub.add_parser("tune", help="search the spec's search spaces with KerasTuner (the `tune` extra); trials and best.yaml")
+    p.add_argument("path", metavar="FILE")
+    p.add_argument("--runs-dir", default="runs", help="where run directories go (default %(default)s)")
+    p.add_argument("--run-dir", help="write (or resume, or share as a worker) exactly this run directory")
+    p.add_argument("--resume", action="store_true", help="continue the search in --run-dir after a kill")
+    p.add_argument("--max-trials", type=_positive_int, help="override tune.max_trials (on --resume: extend the search)")
+    p.add_argument("--seed", type=int, help="override tune.seed: the search's draws and every trial's training")
+    p.add_argument("--data", help="dataset name or path for every trial; overrides the spec's")
+    p.add_argument("--limit", type=_positive_int, help="train every trial on the first N training examples (quick tries)")
+    role = p.add_mutually_exclusive_group()
+    role.add_argument("--chief", action="store_true", help="run KerasTuner's chief oracle (distributed search; trains nothing)")
+    role.add_argument("--worker", metavar="NAME", help="run a worker, named NAME (unique), that trains the chief's candidates")
+    p.add_argument("--oracle", metavar="HOST:PORT", help="the chief's address (default $KERASTUNER_ORACLE_IP:"
+                   "$KERASTUNER_ORACLE_PORT, else 127.0.0.1:8000)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
     _budget_args(p)
     _backend_arg(p)
 
@@ -160,15 +191,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SpecError as exc:
         print(render("text", exc.diagnostics), file=sys.stderr)
         return EXIT_FINDINGS
+    # Messages quote file names and values: their control characters are escaped (printable).
     except KerasspecError as exc:  # bad data, an unreadable model, a run that cannot resume
-        print(f"kerasspec {args.command}: error: {exc}", file=sys.stderr)
+        print(printable(f"kerasspec {args.command}: error: {exc}"), file=sys.stderr)
         return EXIT_FINDINGS
     except (UsageError, api.KerasMissing) as exc:
-        print(f"kerasspec {args.command}: error: {exc}", file=sys.stderr)
+        print(printable(f"kerasspec {args.command}: error: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"kerasspec {args.command}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        where = f"{printable(str(exc.filename), newlines=False)}: " if exc.filename else ""
+        print(f"kerasspec {args.command}: error: {where}{printable(str(exc.strerror or exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("kerasspec: interrupted", file=sys.stderr)
@@ -176,15 +208,50 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _options(args: argparse.Namespace) -> api.Options:
-    return api.Options(budget=Budget(max_params=args.max_params, max_memory_bytes=args.max_memory))
+    budget = Budget(
+        max_params=args.max_params,
+        max_memory_bytes=args.max_memory,
+        batch_size=getattr(args, "batch_size", None),  # `train --batch-size` is the batch the estimate uses
+    )
+    return api.Options(budget=budget)
 
 
-def _expand(paths: Sequence[str]) -> Iterator[Path]:
+def _excluded(path: Path, patterns: Sequence[str]) -> bool:
+    """Whether a glob matches the name, the path as reached, or the absolute path (as ruff matches)."""
+    if not patterns:
+        return False
+    # fnmatch's `*` also matches `/`: `examples/*` leaves out everything below examples/.
+    names = {path.name, path.as_posix(), Path(os.path.abspath(path)).as_posix()}
+    return any(fnmatch.fnmatchcase(name, pattern.rstrip("/") or pattern) for name in names for pattern in patterns)
+
+
+def _search(folder: Path, exclude: Sequence[str]) -> list[Path]:
+    """The spec files under ``folder``, every level down, sorted.
+
+    Hidden files and folders (``.git``, ``.venv``: thousands of JSON files that are no specs)
+    and the excluded ones are skipped, and a folder left out is not entered. Symbolic links
+    to folders are not followed, so a link loop cannot make the search endless.
+    """
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder):
+        here = Path(root)
+        dirs[:] = [d for d in dirs if not d.startswith(".") and not _excluded(here / d, exclude)]
+        found += [here / f for f in files if Path(f).suffix in SPEC_SUFFIXES and not f.startswith(".")
+                  and not _excluded(here / f, exclude) and (here / f).is_file()]
+    return sorted(found)
+
+
+def _expand(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[Path]:
+    """The files to check: each named file, and the spec files found in each named folder.
+
+    ``exclude`` (``--exclude``) leaves out named files too, as pre-commit's ``exclude`` does.
+    """
     for raw in paths:
         path = Path(raw)
+        if _excluded(path, exclude):
+            continue
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in SPEC_SUFFIXES and p.is_file())
-            yield from found
+            yield from _search(path, exclude)
         else:
             yield path
 
@@ -196,45 +263,74 @@ def _use_color(choice: str, stream: object) -> bool:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    options = _options(args)
+    options = dataclasses.replace(_options(args), spaces=True)  # a spec with search spaces is checked as a space
     diagnostics: list[Diagnostic] = []
     io_problems: list[str] = []
     checked = 0
-    for path in _expand(args.paths):
-        try:
-            diagnostics += api.check(path, options)
-            checked += 1
-        except OSError as exc:
-            io_problems.append(f"{path}: {exc.strerror or exc}")
+    fixing, diffs = args.fix or args.diff, ""
+    if fixing:
+        from .fixes import fix_files
+
+        done, io_problems = fix_files(list(_expand(args.paths, args.exclude)), options=options, unsafe=args.unsafe_fixes,
+                                      write=not args.diff)
+        checked, diffs = len(done), "".join(f.diff for f in done)
+        diagnostics = [d for f in done for d in f.diagnostics]
+        n, files = sum(len(f.applied) for f in done), sum(bool(f.diff) for f in done)
+        print(f"{'Would fix' if args.diff else 'Fixed'} {n} finding{'s' * (n != 1)} in {files} "
+              f"file{'s' * (files != 1)}.", file=sys.stderr)
+    else:
+        for path in _expand(args.paths, args.exclude):
+            try:
+                diagnostics += api.check(path, options)
+                checked += 1
+            except OSError as exc:
+                io_problems.append(f"{printable(str(path), newlines=False)}: {printable(str(exc.strerror or exc))}")
     if args.strict:
         diagnostics = [d.as_error() for d in diagnostics]
     out = render(args.format, diagnostics, color=_use_color(args.color, sys.stdout))
-    if out and checked:  # nothing checked: no "All checks passed" (or `[]`) for a reader to trust
+    if args.diff:  # stdout is the patch alone; the findings that would remain are in the exit code
+        sys.stdout.write(diffs)
+    elif out and checked:  # nothing checked: no "All checks passed" (or `[]`) for a reader to trust
         print(out)
     for problem in io_problems:
         print(f"kerasspec check: error: {problem}", file=sys.stderr)
     if io_problems or checked == 0:
         if checked == 0 and not io_problems:
-            print("kerasspec check: error: no spec files found", file=sys.stderr)
+            left_out = " (--exclude left some out)" if args.exclude else ""
+            print(f"kerasspec check: error: no spec files found{left_out}", file=sys.stderr)
         return EXIT_USAGE
-    return EXIT_FINDINGS if has_errors(diagnostics) else EXIT_OK
+    return EXIT_FINDINGS if has_errors(diagnostics) or diffs else EXIT_OK
+
+
+def cmd_lsp(args: argparse.Namespace) -> int:
+    try:
+        from .lsp import serve
+    except ImportError as exc:
+        raise UsageError(f"the language server needs pygls: pip install 'kerasspec[lsp]' ({exc})") from None
+    serve()
+    return EXIT_OK
 
 
 def _run_or_usage(path: str, options: api.Options) -> api.Result:
+    # A command-line argument is always a file name, never spec text: `v2: wide.yaml` is a file.
     try:
-        return api.run(path, options)
+        return api.run(Path(path), options)
     except OSError as exc:
-        raise UsageError(f"{path}: {exc.strerror or exc}") from None
+        raise UsageError(f"{printable(path, newlines=False)}: {exc.strerror or exc}") from None
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
     from .summary import Summary, render_text
 
-    result = _run_or_usage(args.path, _options(args))
-    if result.spec is None or result.shapes is None or not result.shapes.complete:
+    result = _run_or_usage(args.path, dataclasses.replace(_options(args), spaces=True))
+    # A file read with duplicate keys, NaN or several documents is not what it seems: refused, as check does.
+    reading = [d for d in result.diagnostics if d.code.startswith("KS1") and d.severity is Severity.ERROR]
+    space = result.space is not None and result.space.smallest_shapes is not None and not has_errors(result.diagnostics)
+    if not space and (reading or result.spec is None or result.shapes is None or not result.shapes.complete):
         print(render("text", result.diagnostics), file=sys.stderr)
         return EXIT_FINDINGS
-    summary = Summary.from_analysis(result.shapes, result.spec.name)
+    # A search space: the table of its smallest valid combination, with the space's parameter range.
+    summary = result.space.summary() if space else Summary.from_analysis(result.shapes, result.spec.name)
     if args.plot:
         from .diagram import plot
 
@@ -247,8 +343,12 @@ def cmd_summary(args: argparse.Namespace) -> int:
         print(f"wrote {args.plot}", file=sys.stderr)
     if args.format == "json":
         print(json.dumps(summary.to_dict(), indent=2))
+    elif space:
+        from .space import render_space_text
+
+        print(printable(render_space_text(summary)))
     else:
-        print(render_text(summary))
+        print(printable(render_text(summary)))  # layer names are the spec's text
     return EXIT_OK
 
 
@@ -270,7 +370,17 @@ def _checked(path: str, options: api.Options | None = None) -> api.Result | None
     return result
 
 
+def _check_output(output: str, suffix: str) -> None:
+    """Refuse an output file that cannot be written before seconds go into importing Keras."""
+    target = Path(output)
+    if target.suffix != suffix:
+        raise UsageError(f"{printable(output, newlines=False)}: the file to write must end in {suffix}")
+    if not target.parent.is_dir():
+        raise UsageError(f"{printable(output, newlines=False)}: no folder {printable(str(target.parent), newlines=False)}")
+
+
 def cmd_build(args: argparse.Namespace) -> int:
+    _check_output(args.output, ".keras")
     result = _checked(args.path, _options(args))
     if result is None:
         return EXIT_FINDINGS
@@ -286,11 +396,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    # Usage errors first, in a second: importing TensorFlow takes ten.
+    if args.resume and args.run_dir is None:
+        raise UsageError("--resume needs --run-dir: the run directory to continue (the one train printed)")
     from .training import TrainInterrupted, train
 
     try:
         result = train(
-            args.path, data=args.data, run_dir=args.run_dir, runs_dir=args.runs_dir, resume=args.resume,
+            Path(args.path), data=args.data, run_dir=args.run_dir, runs_dir=args.runs_dir, resume=args.resume,
             epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, limit=args.limit,
             tensorboard=args.tensorboard, verbose=0 if args.quiet else None, options=_options(args),
         )
@@ -321,6 +434,28 @@ def _resume_command(args: argparse.Namespace, run_dir: Path) -> str:
     return shlex.join(words)
 
 
+def cmd_tune(args: argparse.Namespace) -> int:
+    if (args.resume or args.worker) and args.run_dir is None:
+        raise UsageError("--resume and --worker need --run-dir: the search's run directory")
+    from .tune import tune
+
+    role = "chief" if args.chief else "worker" if args.worker else None
+    try:
+        result = tune(
+            Path(args.path), run_dir=args.run_dir, runs_dir=args.runs_dir, resume=args.resume,
+            max_trials=args.max_trials, seed=args.seed, data=args.data, limit=args.limit, role=role,
+            worker_name=args.worker, oracle_address=args.oracle, verbose=0 if args.quiet else 2, options=_options(args),
+        )
+    except KeyboardInterrupt:
+        where = f" --run-dir {shlex.quote(args.run_dir)}" if args.run_dir else " --run-dir RUN_DIR (the one it printed)"
+        print(f"kerasspec tune: interrupted; the finished trials are saved. Continue with: kerasspec tune "
+              f"{shlex.quote(args.path)}{where} --resume", file=sys.stderr)
+        return 130
+    for name, path in result.artefacts.items():
+        print(f"{name:18} {path}")
+    return EXIT_OK
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from .report import write_report
 
@@ -339,7 +474,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .importer import import_model, spec_yaml
 
     spec, problems = import_model(args.model)  # an unreadable file: main() says so, exit 1 or 2
-    text = spec_yaml(spec, source=args.model)
+    # The file name goes into a comment of the spec: a newline in it must not write YAML.
+    text = spec_yaml(spec, source=printable(args.model, newlines=False))
     if problems:
         print(render("text", [d.with_file(args.model) for d in problems]), file=sys.stderr)
     if args.output:
@@ -357,8 +493,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from .training import evaluate, render_eval
 
-    result = evaluate(args.target, data=args.data, spec=args.spec, batch_size=args.batch_size)
-    print(render_eval(result, args.format))
+    spec = Path(args.spec) if args.spec is not None else None  # a file name, never spec text
+    result = evaluate(args.target, data=args.data, spec=spec, batch_size=args.batch_size)
+    out = render_eval(result, args.format)
+    print(out if args.format == "json" else printable(out))
     return EXIT_OK
 
 
@@ -366,16 +504,19 @@ def cmd_predict(args: argparse.Namespace) -> int:
     from .predict import predict
     from .predict import render as render_predictions
 
-    print(render_predictions(predict(args.model, args.inputs, batch_size=args.batch_size), str(args.model), args.format))
+    out = render_predictions(predict(args.model, args.inputs, batch_size=args.batch_size), str(args.model), args.format)
+    print(out if args.format == "json" else printable(out))  # input names are file names
     return EXIT_OK
 
 
 COMMANDS = {
     "check": cmd_check,
+    "lsp": cmd_lsp,
     "summary": cmd_summary,
     "schema": cmd_schema,
     "build": cmd_build,
     "train": cmd_train,
+    "tune": cmd_tune,
     "import": cmd_import,
     "report": cmd_report,
     "evaluate": cmd_evaluate,

@@ -26,6 +26,8 @@ class Rule:
     name: str
     severity: Severity
     summary: str
+    #: Why the rule no longer fires, for a code kept (codes are never reused) but retired.
+    retired: str | None = None
 
 
 def _rules(*rules: Rule) -> dict[str, Rule]:
@@ -61,6 +63,7 @@ RULES: dict[str, Rule] = _rules(
     Rule("KS211", "conflicting-fields", E, "Two settings that cannot both hold."),
     Rule("KS212", "duplicate-layer-name", E, "Two layers share a `name`; Keras requires unique names."),
     Rule("KS213", "ignored-input-shape", W, "`input_shape` on a layer other than the first is ignored by Keras."),
+    Rule("KS214", "misplaced-search-space", E, "A search space where one value is needed, or one that cannot be searched."),
     # KS3xx: shapes
     Rule("KS301", "missing-input-shape", E, "No input shape: the model cannot be built."),
     Rule("KS302", "incompatible-rank", E, "A layer receives an input of a rank it cannot take."),
@@ -71,6 +74,8 @@ RULES: dict[str, Rule] = _rules(
     Rule("KS307", "groups-mismatch", E, "Channels or filters not divisible by `groups`."),
     Rule("KS308", "undefined-dimension", E, "A layer needs a dimension whose size is not known."),
     Rule("KS309", "invalid-layer-argument", E, "A layer argument that Keras rejects for this input."),
+    Rule("KS310", "data-unreadable", W, "The data file the spec names cannot be read, so it cannot be checked."),
+    Rule("KS311", "target-values", E, "The data's targets are not what the task takes (class ids, 0/1, multi-hot)."),
     # KS4xx: training semantics
     Rule("KS401", "loss-label-encoding", E, "The loss expects a different label encoding than the data has."),
     Rule("KS402", "units-vs-classes", E, "The last layer's units do not match the number of classes."),
@@ -80,10 +85,17 @@ RULES: dict[str, Rule] = _rules(
     Rule("KS406", "output-rank-too-high", E, "A classification loss receives an output of rank above 2."),
     Rule("KS407", "metric-vs-loss", W, "A metric that does not measure what the loss and labels mean."),
     Rule("KS408", "regression-loss-on-classes", W, "A regression loss on class labels."),
+    Rule("KS409", "output-vs-target", E, "The model's output does not have the target's shape."),
+    Rule("KS410", "loss-vs-task", E, "A loss that does not fit the task's target."),
+    Rule("KS411", "output-activation-vs-task", W, "An output activation that does not fit the task's target."),
+    Rule("KS412", "unknown-monitor", W, "A callback monitors a value that `fit` does not log."),
     # KS5xx: resources and portability
     Rule("KS501", "parameter-budget", W, "The parameter count is above the budget."),
     Rule("KS502", "memory-budget", W, "Estimated training memory is above the budget."),
-    Rule("KS503", "channels-first-on-cpu", W, "`channels_first` convolutions fail on TensorFlow's CPU kernels."),
+    Rule("KS503", "channels-first-on-cpu", W, "`channels_first` convolutions fail on TensorFlow's CPU kernels.",
+         retired="Keras 3.15 with TensorFlow 2.21 runs channels_first on the CPU (the backend transposes)"),
+    Rule("KS504", "fails-when-run", W, "A layer that builds, but that the TensorFlow backend cannot run with these sizes."),
+    Rule("KS505", "too-many-layers", E, "More layers than Keras can build in a Sequential model."),
 )
 
 

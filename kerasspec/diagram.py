@@ -38,26 +38,53 @@ def _size(shape: tuple[int | None, ...]) -> float:
     return float(math.prod(d or 1 for d in shape[1:]))
 
 
-def _widths(rows: list[tuple[str, str, float]]) -> list[float]:
+#: The trend of box widths (log of the output size), as fractions of the widest box possible.
+_NARROWEST, _WIDEST = 0.70, 0.97
+
+
+def _widths(rows: list[tuple[str, str, float]], text_widths: list[float] | None = None, room: float = 1.0,
+            margin: float = 0.0) -> list[float]:
+    """Box widths as fractions of ``room``: the trend of output sizes, never narrower than the text.
+
+    ``text_widths`` are the measured widths of each row's text, in the units of ``room`` and
+    ``margin`` (inches for the PNG, pixels for the SVG); ``margin`` is the space kept on each
+    side of a text. With ``room`` from :func:`_room`, every box holds its text and stays inside.
+    """
     logs = [math.log10(max(size, 1.0)) for _, _, size in rows]
     top = max(logs) or 1.0
-    return [0.72 + 0.27 * (v / top) for v in logs]  # wide enough for the text, still showing the trend
+    trend = [_NARROWEST + (_WIDEST - _NARROWEST) * (v / top) for v in logs]
+    if text_widths is None:
+        return trend
+    return [min(_WIDEST, max(t, (w + 2 * margin) / room)) for t, w in zip(trend, text_widths, strict=True)]
+
+
+def _room(text_widths: list[float], least: float, margin: float) -> float:
+    """The width the widest box may take: ``least``, or more when the widest text and its margins need it."""
+    return max(least, (max(text_widths, default=0.0) + 2 * margin) / _WIDEST)
+
+
+#: SVG text is set in a monospace font: 13 px DejaVu Sans Mono advances 0.602 em per character.
+_SVG_FONT_PX, _SVG_ADVANCE = 13, 0.602
 
 
 def render_svg(summary: Summary) -> str:
     rows = _rows(summary)
-    width, box_h, gap = 760, 34, 14
+    box_h, gap, side = 34, 14, 20
+    texts = [_SVG_FONT_PX * _SVG_ADVANCE * len(text) for text, _, _ in rows]  # monospace: exact enough
+    room = _room(texts, 720.0, 10.0)
+    width = room + 2 * side
     height = len(rows) * (box_h + gap) + 60
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="13">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height}" font-family="sans-serif" '
+        f'font-size="{_SVG_FONT_PX}">',
         f'<text x="{width / 2}" y="24" text-anchor="middle" font-size="16">{escape(summary.name)}: '
         f"{summary.total_params:,} parameters</text>",
     ]
-    for i, ((text, kind, _), frac) in enumerate(zip(rows, _widths(rows), strict=True)):
-        w = width * frac
+    for i, ((text, kind, _), frac) in enumerate(zip(rows, _widths(rows, texts, room, 10.0), strict=True)):
+        w = room * frac
         x, y = (width - w) / 2, 40 + i * (box_h + gap)
         out.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{box_h}" rx="6" fill="{_color(kind)}" stroke="#555"/>')
-        out.append(f'<text x="{width / 2}" y="{y + 22}" text-anchor="middle">{escape(text)}</text>')
+        out.append(f'<text x="{width / 2}" y="{y + 22}" text-anchor="middle" font-family="monospace">{escape(text)}</text>')
         if i:
             out.append(f'<line x1="{width / 2}" y1="{y - gap}" x2="{width / 2}" y2="{y}" stroke="#555"/>')
     out.append("</svg>")
@@ -82,15 +109,25 @@ def plot(summary: Summary, target: str | os.PathLike[str]) -> Path:
 
     rows = _rows(summary)
     fig_h = 0.55 * len(rows) + 0.9
-    fig, ax = plt.subplots(figsize=(8.5, fig_h))
+    # Each text is measured as it will be drawn (points do not depend on the figure's size), and
+    # the figure is made wide enough for the widest: no box is narrower than its text or clipped.
+    probe = plt.figure()
+    renderer = probe.canvas.get_renderer()
+    texts = [probe.text(0, 0, text, fontsize=9, family="monospace").get_window_extent(renderer).width / probe.dpi
+             for text, _, _ in rows]  # inches
+    plt.close(probe)
+    room = _room(texts, 7.6, 0.15)  # inches
+    fig, ax = plt.subplots(figsize=(room + 0.3, fig_h))
+    fig.subplots_adjust(left=0.15 / (room + 0.3), right=1 - 0.15 / (room + 0.3))
     ax.set_xlim(0, 1)
     ax.set_ylim(-len(rows) - 0.2, 0.8)
     ax.axis("off")
     ax.set_title(f"{summary.name}: {summary.total_params:,} parameters")
-    for i, ((text, kind, _), frac) in enumerate(zip(rows, _widths(rows), strict=True)):
+    for i, ((text, kind, _), frac) in enumerate(zip(rows, _widths(rows, texts, room, 0.15), strict=True)):
         y = -i
-        ax.add_patch(FancyBboxPatch(((1 - frac) / 2, y - 0.35), frac, 0.7, boxstyle="round,pad=0.01,rounding_size=0.05",
-                                    facecolor=_color(kind), edgecolor="#555"))
+        # pad=0 keeps the drawn box exactly `frac` wide: a pad would push the widest past the axes.
+        ax.add_patch(FancyBboxPatch(((1 - frac) / 2, y - 0.35), frac, 0.7, boxstyle="round,pad=0,rounding_size=0.012",
+                                    facecolor=_color(kind), edgecolor="#555", mutation_aspect=8))
         ax.text(0.5, y, text, ha="center", va="center", fontsize=9, family="monospace")
         if i:
             ax.plot([0.5, 0.5], [y + 0.65, y + 0.35], color="#555", linewidth=1)

@@ -259,8 +259,8 @@ def _shape(allow_minus_one: bool) -> Callable[[Any], tuple[int | None, ...]]:
             if v is None and not allow_minus_one:
                 out.append(None)
             elif _is_int(v):
-                if allow_minus_one and v == -1:
-                    out.append(v)
+                if allow_minus_one and v in (-1, 0):
+                    out.append(v)  # Keras's Reshape takes a size of 0 (a tensor with no values)
                 elif v < 1:
                     what = "positive or -1" if allow_minus_one else "positive (or null for any size)"
                     raise PydanticCustomError(
@@ -294,7 +294,7 @@ TargetShape = Annotated[
         {
             "type": "array",
             "minItems": 1,
-            "items": {"anyOf": [{"type": "integer", "minimum": 1}, {"const": -1}]},
+            "items": {"anyOf": [{"type": "integer", "minimum": 0}, {"const": -1}]},
             "description": "The output shape without the batch dimension; one entry may be -1.",
         }
     ),

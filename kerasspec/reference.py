@@ -11,6 +11,7 @@ from typing import Any
 
 from . import spec as S
 from .layers import all_classes
+from .objects import CONSTRAINTS, INITIALIZERS, REGULARIZERS
 from .schema import json_schema
 
 HEADER = """\
@@ -85,6 +86,12 @@ def _section(title: str, name: str, defs: dict[str, Any], level: str = "###", ty
     return [*out, *_table(d, defs), ""]
 
 
+def _def_name(cls: type[Any], defs: dict[str, Any]) -> str:
+    """The ``$defs`` key of a class: its name, or module-qualified where two classes share it (Identity)."""
+    qualified = f"{cls.__module__.replace('.', '__')}__{cls.__name__}"
+    return qualified if qualified in defs else cls.__name__
+
+
 def _types_of(cls: type[Any]) -> tuple[str, ...]:
     return tuple(cls.model_fields["type"].annotation.__args__)
 
@@ -97,17 +104,21 @@ def render() -> str:
         out += _section(f"`{section.lower()}`", section, defs, level="##")
     out += ["## Layers", "", "Every layer also takes `name`, `trainable`, `input_shape` and `input_dim`.", ""]
     for cls in all_classes():
-        out += _section(cls.TYPES[0], cls.__name__, defs, types=cls.TYPES)
-    out += ["## Optimizer objects", "", "As a string, any of: " + ", ".join(f"`{n}`" for n in S.names.OPTIMIZERS) + " (any case).", ""]
-    for cls in S.OPTIMIZER_CLASSES:
-        out += _section(_types_of(cls)[0], cls.__name__, defs)
-    out += ["## Loss objects", "", "As a string, any of: " + ", ".join(f"`{n}`" for n in S.names.LOSSES) + ".", ""]
-    for cls in S.LOSS_CLASSES:
-        out += _section(" / ".join(_types_of(cls)), cls.__name__, defs)
-    out += ["## Metric objects", "", "As a string, any of: " + ", ".join(f"`{n}`" for n in S.names.METRICS) + ".", ""]
-    for cls in S.METRIC_CLASSES:
-        out += _section(" / ".join(_types_of(cls)), cls.__name__, defs)
-    out += _section("Regularizer objects", "RegularizerConfig", defs, level="##")
+        out += _section(cls.TYPES[0], _def_name(cls, defs), defs, types=cls.TYPES)
+    families = (
+        ("Optimizer objects", S.OPTIMIZERS, " (any case)"), ("Learning-rate schedules", S.SCHEDULES, ""),
+        ("Loss objects", S.LOSSES, ""), ("Metric objects", S.METRICS, ""), ("Callbacks", S.CALLBACKS, ""),
+        ("Initializer objects", INITIALIZERS, ""), ("Regularizer objects", REGULARIZERS, ""),
+        ("Constraint objects", CONSTRAINTS, ""),
+    )  # fmt: skip
+    for title, family, case in families:
+        out += [f"## {title}", ""]
+        if family.names:
+            out += ["As a string, any of: " + ", ".join(f"`{n}`" for n in family.names) + f"{case}.", ""]
+        if family.excluded:
+            out += ["Left out: " + "; ".join(f"`{t}` ({why})" for t, why in family.excluded) + ".", ""]
+        for cls in family.classes:
+            out += _section(" / ".join(_types_of(cls)), _def_name(cls, defs), defs)
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -14,6 +14,7 @@ from pydantic.json_schema import models_json_schema
 
 from .layers import all_classes
 from .layers.base import LAYER_REF
+from .space import allow_spaces
 from .spec import Spec
 
 SCHEMA_ID = "https://github.com/kerasspec/kerasspec/raw/main/spec_schema/kerasspec.schema.json"
@@ -33,6 +34,15 @@ FIELD_DOCS: dict[str, str] = {
     "kernel_regularizer": "Penalty on the kernel weights.",
     "bias_regularizer": "Penalty on the bias.",
     "activity_regularizer": "Penalty on the layer's output.",
+    "recurrent_initializer": "Initializer of the recurrent kernel (state to state).",
+    "recurrent_regularizer": "Penalty on the recurrent kernel.",
+    "kernel_constraint": "Constraint applied to the kernel after each update (max_norm, non_neg, unit_norm...).",
+    "recurrent_constraint": "Constraint applied to the recurrent kernel after each update.",
+    "bias_constraint": "Constraint applied to the bias after each update.",
+    "embeddings_initializer": "Initializer of the embedding table.",
+    "embeddings_regularizer": "Penalty on the embedding table.",
+    "embeddings_constraint": "Constraint applied to the embedding table after each update.",
+    "layer": "The layer this wrapper holds: `{type: ..., ...}`.",
     "filters": "Number of output channels.",
     "kernel_size": "Size of the convolution window: an int for every axis, or one per axis.",
     "strides": "Step of the window: an int for every axis, or one per axis.",
@@ -86,6 +96,10 @@ FIELD_DOCS: dict[str, str] = {
     "epochs": "Number of passes over the training data.",
     "batch_size": "Examples per gradient step.",
     "shuffle": "Shuffle the training data before each epoch.",
+    "x_train": "Name of the training inputs in the `.npz`.",
+    "y_train": "Name of the training targets in the `.npz`.",
+    "x_test": "Name of the test inputs in the `.npz`.",
+    "y_test": "Name of the test targets in the `.npz`.",
     "compile": "Arguments of `model.compile`: optimizer, loss, metrics.",
     "fit": "Arguments of `model.fit`: epochs, batch size, validation split.",
     "data": "The training data: dataset and label encoding.",
@@ -128,7 +142,8 @@ def json_schema() -> dict[str, Any]:
         for name, prop in definition.get("properties", {}).items():
             if "description" not in prop:
                 prop["description"] = FIELD_DOCS[name]
-    return {"$schema": DIALECT, "$id": SCHEMA_ID, **schema}
+    # Every layer, object, compile and fit field may also be a search space (kerasspec tune).
+    return {"$schema": DIALECT, "$id": SCHEMA_ID, **allow_spaces(schema)}
 
 
 def schema_text() -> str:

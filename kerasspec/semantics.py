@@ -1,51 +1,51 @@
-"""Training semantics (KS305, KS4xx) and resources/portability (KS5xx).
+"""Training semantics (KS4xx), the data the spec names (KS305, KS310, KS311), resources (KS5xx).
 
-These are the mistakes Keras never reports, or reports only deep into ``fit``:
-a loss that expects one-hot labels fed integer labels, a softmax whose output
-the loss treats as logits, ten output units for a binary problem... Every rule
-here is a pure function of the validated spec and its static shapes.
+These are the mistakes Keras never reports, or reports only deep into ``fit``.
+The per-task rules live in :mod:`kerasspec.tasks`; this module gathers the
+facts they read (the loss, the output activation, the data file's headers)
+and adds the rules every task shares: the input against the data's samples,
+the labels' values, the parameter and memory budgets, and what fails at run
+time on some devices. Every rule is a pure function of the validated spec,
+its static shapes and the data's headers.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import spec as S
 from .analysis import ShapeAnalysis
-from .diagnostics import Diagnostic, pointer
+from .datafiles import DataInfo, DataProblem, describe
+from .diagnostics import Diagnostic, Severity, pointer
 from .layers import Layer
+from .layers.blocks import expand
 from .layers.core import Input
-from .shapes import fmt_shape
+from .names import did_you_mean
+from .objects import run_problems
+from .shapes import fmt_list
+from .tasks import TASKS, Context, LossInfo, OutputActivation, loss_info
+
+__all__ = [
+    "DEFAULT_MAX_MEMORY",
+    "DEFAULT_MAX_PARAMS",
+    "Budget",
+    "LossInfo",
+    "OutputActivation",
+    "check_semantics",
+    "estimate_memory",
+    "loss_info",
+    "output_activation",
+]
 
 #: Image shapes (without batch) a 28x28 grayscale dataset can be fed as; the compiler adapts the data.
 MNIST_INPUTS = {(28, 28), (28, 28, 1), (784,)}
 MNIST_INPUTS_CHANNELS_FIRST = {(1, 28, 28)}
 IMAGE_DATASETS = ("mnist", "fashion_mnist")
 
-PROBABILITY_ACTIVATIONS = {"softmax", "sigmoid"}
-_CE_FAMILY = {
-    # loss spelling -> (family, default from_logits)
-    "sparse_categorical_crossentropy": "sparse", "SparseCategoricalCrossentropy": "sparse",
-    "categorical_crossentropy": "categorical", "CategoricalCrossentropy": "categorical",
-    "categorical_focal_crossentropy": "categorical", "CategoricalFocalCrossentropy": "categorical",
-    "binary_crossentropy": "binary", "bce": "binary", "BCE": "binary", "BinaryCrossentropy": "binary",
-    "binary_focal_crossentropy": "binary", "BinaryFocalCrossentropy": "binary",
-}  # fmt: skip
-_REGRESSION = {
-    "mean_squared_error", "mse", "MSE", "mean_absolute_error", "mae", "MAE",
-    "mean_absolute_percentage_error", "mape", "MAPE", "mean_squared_logarithmic_error", "msle",
-    "MSLE", "huber", "log_cosh", "MeanSquaredError", "MeanAbsoluteError",
-    "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError", "Huber", "LogCosh",
-}  # fmt: skip
-_BINARY_METRICS = {"binary_accuracy", "BinaryAccuracy"}
-_CATEGORICAL_METRICS = {"categorical_accuracy", "CategoricalAccuracy", "top_k_categorical_accuracy", "TopKCategoricalAccuracy"}
-_SPARSE_METRICS = {
-    "sparse_categorical_accuracy", "SparseCategoricalAccuracy",
-    "sparse_top_k_categorical_accuracy", "SparseTopKCategoricalAccuracy",
-}  # fmt: skip
-
+#: Rules whose findings hold whatever the data: an assumed dataset does not soften them.
+_DATA_INDEPENDENT = frozenset({"KS403", "KS404", "KS406"})
 
 DEFAULT_MAX_PARAMS = 25_000_000  # 100 MB of float32 weights
 DEFAULT_MAX_MEMORY = 4 * 1024**3
@@ -53,33 +53,16 @@ DEFAULT_MAX_MEMORY = 4 * 1024**3
 
 @dataclass(frozen=True, slots=True)
 class Budget:
-    """Resource limits: above a limit is a warning, above ``error_factor`` times it an error."""
+    """Resource limits. Above the default ones is a warning; above one the user set, an error.
 
-    max_params: int = DEFAULT_MAX_PARAMS
-    max_memory_bytes: int = DEFAULT_MAX_MEMORY
-    error_factor: int = 10
+    ``None`` means the default limit (:data:`DEFAULT_MAX_PARAMS`, :data:`DEFAULT_MAX_MEMORY`):
+    a big model is worth a look, but Keras trains it, so ``check`` must not fail CI for it.
+    """
 
-
-@dataclass(frozen=True, slots=True)
-class LossInfo:
-    name: str  # the spelling used in the spec
-    family: str | None  # "sparse" | "categorical" | "binary" | None
-    from_logits: bool
-    regression: bool
-
-
-def loss_info(loss: object) -> LossInfo:
-    if isinstance(loss, str):
-        return LossInfo(loss, _CE_FAMILY.get(loss), False, loss in _REGRESSION)
-    kind = getattr(loss, "type", "")
-    return LossInfo(kind, _CE_FAMILY.get(kind), bool(getattr(loss, "from_logits", False)), kind in _REGRESSION)
-
-
-@dataclass(frozen=True, slots=True)
-class OutputActivation:
-    activation: str  # "linear" when the last transforming layer has none
-    index: int  # the layer that applies it
-    field: str | None  # "activation" when the layer has that field
+    max_params: int | None = None
+    max_memory_bytes: int | None = None
+    #: The batch size ``train --batch-size`` will use, when it overrides the spec's.
+    batch_size: int | None = None
 
 
 def output_activation(layers: list[Layer]) -> OutputActivation | None:
@@ -102,78 +85,156 @@ def check_semantics(
     *,
     data: S.Data | None = None,
     budget: Budget = Budget(),
+    info: DataInfo | None = None,
+    degraded: frozenset[str] = frozenset(),
 ) -> list[Diagnostic]:
-    """Every KS305/KS4xx/KS5xx finding. ``data`` overrides the spec's own (``train`` passes MNIST's)."""
-    data = data if data is not None else spec.data
+    """Every KS305/KS31x/KS4xx/KS5xx finding.
+
+    ``data`` overrides the spec's own (``train`` passes the data it will use); ``info``
+    is what the data file holds when the caller has read its headers (else they are
+    read here); ``degraded`` names the output layer's fields that failed validation.
+    Without any data settings the rules run against what ``train`` assumes (MNIST
+    classification), as warnings.
+    """
+    assumed = data is None and spec.data is None
+    data = data if data is not None else (spec.data or S.Data())
     out: list[Diagnostic] = []
-    out += _portability(spec)
-    if shapes is not None and shapes.complete:
-        out += _resources(spec, shapes, budget)
-        if data is not None:
-            out += _input_vs_dataset(spec, shapes, data)
-        if spec.compile is not None and spec.compile.loss is not None:
-            out += list(_training(spec, shapes, data))
-    return out
-
-
-def _portability(spec: S.Spec) -> list[Diagnostic]:
-    out = []
-    for i, layer in enumerate(spec.layers):
-        if getattr(layer, "data_format", None) == "channels_first" and _runs_conv_kernel(layer):
+    out += _portability(spec, shapes)
+    out += list(callback_problems(spec))
+    if shapes is None or not shapes.complete:
+        return out
+    out += _resources(spec, shapes, budget)
+    if assumed and spec.compile is None:
+        return out  # a model-only spec: nothing will be trained, so no data is assumed
+    if info is None:
+        try:
+            info = describe(data.dataset, _names(data))
+        except DataProblem as exc:
             out.append(
                 Diagnostic(
-                    "KS503",
-                    f"{layer.kind} with data_format channels_first builds, but TensorFlow's CPU "
-                    "kernels cannot run it (UnimplementedError at fit/predict time)",
-                    path=pointer(("layers", i, "data_format")),
-                    hint="use channels_last (the default) unless the model only ever runs on a GPU",
+                    "KS310",
+                    f"the data cannot be checked: {exc}",
+                    path=pointer(("data", "dataset")),
+                    hint="`train` needs the file: check the path (relative to the current folder or the spec's)",
                 )
             )
+    found: list[Diagnostic] = []
+    found += _input_vs_data(spec, shapes, data, info)
+    found += _targets(data, info)
+    found += positive_class_problems(data, info)
+    if spec.compile is not None and spec.compile.loss is not None:
+        ctx = Context(
+            spec, shapes, data, info, loss_info(spec.compile.loss), output_activation(list(spec.layers)), degraded
+        )
+        found += TASKS[data.task].rules(ctx)
+    if assumed:
+        # What depends on the data is only what `train` will assume: a warning saying so.
+        note = " (the spec has no `data`: `train` uses MNIST classification)"
+        found = [
+            d if d.code in _DATA_INDEPENDENT else replace(d, message=d.message + note, severity=Severity.WARNING)
+            for d in found
+        ]
+    return out + found
+
+
+def _names(data: S.Data) -> dict[str, str]:
+    names = data.array_names
+    roles = {"x_train": names.x_train, "x_test": names.x_test}
+    if data.task != "reconstruction":
+        roles |= {"y_train": names.y_train, "y_test": names.y_test}
+    return roles
+
+
+# --------------------------------------------------------------------------- portability
+
+
+def _portability(spec: S.Spec, shapes: ShapeAnalysis | None) -> list[Diagnostic]:
+    """KS504: layers that Keras builds but the TensorFlow backend cannot run on their input."""
+    if shapes is None or shapes.input_shape is None or not shapes.layers:
+        return []  # no layer inferred (a model refused as too deep is never expanded: KS505)
+    out = []
+    shape = shapes.input_shape
+    infos = iter(shapes.layers)
+    for layer, path, _ in expand(list(spec.layers)):
+        if isinstance(layer, Input):
+            continue
+        info = next(infos, None)
+        if info is None:
+            break
+        for problem, fix in layer.run_problems(shape):
+            out.append(Diagnostic("KS504", problem, path=pointer(path), hint=fix))
+        for field, problem, fix in run_problems(layer, shape):  # its initializers, regularizers, constraints
+            out.append(Diagnostic("KS504", problem, path=pointer((*path, field)), hint=fix))
+        shape = info.output_shape
     return out
 
 
-def _runs_conv_kernel(layer: Layer) -> bool:
-    return layer.CONV_KERNEL or any(_runs_conv_kernel(inner) for inner in layer.sublayers())
+# --------------------------------------------------------------------------- resources
 
 
 def _resources(spec: S.Spec, shapes: ShapeAnalysis, budget: Budget) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     total = shapes.total_params
     biggest = max(shapes.layers, key=lambda info: info.params, default=None)
-    if total > budget.max_params and biggest is not None:
-        over = total > budget.max_params * budget.error_factor
-        typo = " for a typo (units: 1000000?)" if over else ""
+    max_params = budget.max_params or DEFAULT_MAX_PARAMS
+    if total > max_params and biggest is not None:
         d = Diagnostic(
             "KS501",
             f"the model has {total:,} parameters ({_size(total * 4)} of float32 weights), "
-            f"above the budget of {budget.max_params:,}; the largest layer is "
+            f"above the budget of {max_params:,}; the largest layer is "
             f"'{biggest.name}' ({biggest.type}) with {biggest.params:,}",
-            path=pointer(("layers", biggest.index)),
-            hint=f"check that layer's size{typo}, or add pooling before Flatten; "
-            "raise the budget with --max-params if this size is intended",
+            path=pointer(biggest.path or ("layers", biggest.index)),
+            hint="check that layer's size (a typo, units: 1000000?), or add pooling before Flatten; "
+            "set --max-params to the size you intend, and bigger models become errors",
         )
-        out.append(d.as_error() if over else d)
-    memory = estimate_memory(spec, shapes)
-    if memory > budget.max_memory_bytes:
-        over = memory > budget.max_memory_bytes * budget.error_factor
-        batch = spec.fit.batch_size if spec.fit else 32
+        out.append(d.as_error() if budget.max_params is not None else d)
+    batch = _batch(spec, shapes, budget)
+    memory = estimate_memory(spec, shapes, batch)
+    max_memory = budget.max_memory_bytes or DEFAULT_MAX_MEMORY
+    if memory > max_memory:
         d = Diagnostic(
             "KS502",
             f"training needs about {_size(memory)} (weights, gradients, optimizer state and "
-            f"activations for a batch of {batch:,}), above the budget of {_size(budget.max_memory_bytes)}",
+            f"activations for a batch of {batch:,}), above the budget of {_size(max_memory)}",
             path="/fit/batch_size" if spec.fit else "",
-            hint="lower fit.batch_size or the layer sizes; raise the budget with --max-memory if intended",
+            hint="lower fit.batch_size or the layer sizes; set --max-memory to what the machine has, "
+            "and bigger models become errors",
         )
-        out.append(d.as_error() if over else d)
+        out.append(d.as_error() if budget.max_memory_bytes is not None else d)
     return out
 
 
-def estimate_memory(spec: S.Spec, shapes: ShapeAnalysis) -> int:
+def _batch(spec: S.Spec, shapes: ShapeAnalysis, budget: Budget) -> int:
+    """The batch training will use: the command line's, a fixed Input batch, the spec's, Keras's 32."""
+    if budget.batch_size is not None:
+        return budget.batch_size
+    if shapes.input_shape is not None and shapes.input_shape[0] is not None:
+        return shapes.input_shape[0]
+    return spec.fit.batch_size if spec.fit else 32
+
+
+def estimate_memory(spec: S.Spec, shapes: ShapeAnalysis, batch: int | None = None) -> int:
     """Bytes to train: float32 weights x4 (weights, gradients, two optimizer slots) plus
-    activations x2 (forward values kept for the backward pass, and their gradients)."""
-    batch = spec.fit.batch_size if spec.fit else 32
-    activations = sum(math.prod(d or 1 for d in info.output_shape[1:]) for info in shapes.layers)
-    return 4 * (4 * shapes.total_params + 2 * batch * activations)
+    activations x2 (forward values kept for the backward pass, and their gradients).
+
+    Activations are every layer's output and the intermediate tensors its definition
+    declares (a separable convolution's depthwise output, say), per sample, times the batch.
+    """
+    if batch is None:
+        batch = spec.fit.batch_size if spec.fit else 32
+    per_sample = 0
+    shape = shapes.input_shape
+    infos = iter(shapes.layers)
+    for layer, _, _ in expand(list(spec.layers)):
+        if isinstance(layer, Input):
+            continue
+        info = next(infos, None)
+        if info is None or shape is None:
+            break
+        per_sample += math.prod(d or 1 for d in info.output_shape[1:])
+        per_sample += layer.intermediate_size(shape)
+        shape = info.output_shape
+    return 4 * (4 * shapes.total_params + 2 * batch * per_sample)
 
 
 def _size(n: float) -> str:
@@ -184,177 +245,219 @@ def _size(n: float) -> str:
     raise AssertionError
 
 
-def _input_vs_dataset(spec: S.Spec, shapes: ShapeAnalysis, data: S.Data) -> list[Diagnostic]:
-    if data.dataset not in IMAGE_DATASETS or shapes.input_shape is None:
-        return []
-    sample = shapes.input_shape[1:]
-    allowed = set(MNIST_INPUTS)
-    if any(getattr(layer, "data_format", None) == "channels_first" for layer in spec.layers):
-        allowed |= MNIST_INPUTS_CHANNELS_FIRST
-    if any(_fits(sample, shape) for shape in allowed):
-        return []
-    path = ("input_shape",) if spec.input_shape is not None else ("layers", 0, _input_field(spec.layers[0]))
-    return [
-        Diagnostic(
-            "KS305",
-            f"input shape {list(sample)} does not fit {data.dataset}'s 28x28 grayscale images",
-            path=pointer(path),
-            hint="use [28, 28, 1] for convolutions, [784] for Dense layers on flat pixels, "
-            "or [28, 28] with a Flatten first",
-        )
-    ]
+# --------------------------------------------------------------------------- the data
 
 
 def _input_field(layer: Layer) -> str:
     if isinstance(layer, Input):
         return "shape"
-    return "input_dim" if layer.input_dim is not None else "input_shape"
+    return "input_dim" if layer.shape_dim is not None else "input_shape"
+
+
+def _input_path(spec: S.Spec) -> str:
+    if spec.input_shape is not None:
+        return pointer(("input_shape",))
+    return pointer(("layers", 0, _input_field(spec.layers[0])))
 
 
 def _fits(sample: tuple[int | None, ...], shape: tuple[int, ...]) -> bool:
     return len(sample) == len(shape) and all(s is None or s == d for s, d in zip(sample, shape, strict=True))
 
 
-def _training(spec: S.Spec, shapes: ShapeAnalysis, data: S.Data | None) -> Iterator[Diagnostic]:
-    compile_ = spec.compile
-    assert compile_ is not None
-    loss = loss_info(compile_.loss)
-    out_shape = shapes.output_shape
-    units = out_shape[-1] if len(out_shape) >= 2 else None
-    act = output_activation(list(spec.layers))
-    labels = data.labels if data is not None else None
-    classes = data.classes if data is not None else None
-    loss_path = pointer(("compile", "loss"))
-    last = len(spec.layers) - 1
-    act_path = pointer(("layers", act.index, act.field) if act and act.field else ("layers", act.index if act else last))
-    units_path = pointer(("layers", act.index, "units")) if act and "units" in type(spec.layers[act.index]).model_fields else pointer(("layers", last))
-
-    # KS406: a classification loss needs (batch, classes); an image-shaped output means a missing Flatten.
-    if loss.family and len(out_shape) > 2:
-        yield Diagnostic(
-            "KS406",
-            f"{loss.name} receives the model's output of shape {fmt_shape(out_shape)}, rank "
-            f"{len(out_shape)}; a classifier's output is (batch, classes)",
-            path=pointer(("layers", last)),
-            hint="add a Flatten (or GlobalAveragePooling2D) before the last Dense layer",
-        )
-        return
-
-    # KS401: label encoding.
-    if labels is not None and loss.family == "sparse" and labels == "one_hot":
-        yield Diagnostic(
-            "KS401",
-            f"{loss.name} expects integer class ids, but data.labels is one_hot",
-            path=loss_path,
-            hint="use categorical_crossentropy for one-hot labels, or set data.labels: sparse",
-        )
-    if labels is not None and loss.family == "categorical" and labels == "sparse":
-        yield Diagnostic(
-            "KS401",
-            f"{loss.name} expects one-hot labels, but data.labels is sparse (integer class ids)",
-            path=loss_path,
-            hint="use sparse_categorical_crossentropy for integer labels, or set data.labels: one_hot",
-        )
-
-    # KS404: softmax over a single unit is constant 1.0 whatever the input.
-    if act and act.activation == "softmax" and units == 1:
-        yield Diagnostic(
-            "KS404",
-            "softmax over a single unit always outputs 1.0, so the model cannot learn",
-            path=act_path,
-            hint="for a binary problem use activation: sigmoid with binary_crossentropy; "
-            "for classes, set units to the number of classes",
-        )
-
-    # KS402: units vs classes.
-    if classes is not None and units is not None and loss.family in ("sparse", "categorical") and units != classes:
-        yield Diagnostic(
-            "KS402",
-            f"the last layer has {units} units but the data has {classes} classes; {loss.name} "
-            "needs one output per class",
-            path=units_path,
-            hint=f"set units: {classes}",
-        )
-
-    # KS405: binary outputs or losses on a multi-class problem.
-    if loss.family == "binary" and classes is not None and classes > 2 and labels == "sparse":
-        yield Diagnostic(
-            "KS405",
-            f"{loss.name} treats each output as an independent yes/no, but the data has "
-            f"{classes} classes given as integer ids",
-            path=loss_path,
-            hint="use sparse_categorical_crossentropy with a softmax output of one unit per class",
-        )
-    if act and act.activation == "sigmoid" and loss.family in ("sparse", "categorical") and (units or 0) > 1:
-        yield Diagnostic(
-            "KS405",
-            f"sigmoid outputs do not sum to 1 across the {units} classes, but {loss.name} "
-            "treats them as one probability distribution",
-            path=act_path,
-            hint="use activation: softmax for one-of-N classes",
-        )
-
-    # KS403: output activation vs from_logits.
-    if loss.family and act is not None:
-        probabilistic = act.activation in PROBABILITY_ACTIVATIONS
-        if loss.from_logits and probabilistic:
-            yield Diagnostic(
-                "KS403",
-                f"the output already goes through {act.activation}, but the loss has from_logits: "
-                f"true and will apply {'sigmoid' if loss.family == 'binary' else 'softmax'} again",
-                path=act_path,
-                hint="remove the output activation (logits), or set from_logits: false",
+def _input_vs_data(spec: S.Spec, shapes: ShapeAnalysis, data: S.Data, info: DataInfo | None) -> list[Diagnostic]:
+    """KS305: the model's input against one sample of the data (what ``train`` can adapt)."""
+    if shapes.input_shape is None:
+        return []
+    sample = shapes.input_shape[1:]
+    if data.dataset in IMAGE_DATASETS:
+        allowed = set(MNIST_INPUTS)
+        if any(getattr(layer, "data_format", None) == "channels_first" for layer in spec.layers):
+            allowed |= MNIST_INPUTS_CHANNELS_FIRST
+        if any(_fits(sample, shape) for shape in allowed):
+            return []
+        return [
+            Diagnostic(
+                "KS305",
+                f"input shape {list(sample)} does not fit {data.dataset}'s 28x28 grayscale images",
+                path=_input_path(spec),
+                hint="use [28, 28, 1] for convolutions, [784] for Dense layers on flat pixels, "
+                "or [28, 28] with a Flatten first",
             )
-        elif not loss.from_logits and not probabilistic:
-            wanted = "sigmoid" if loss.family == "binary" else "softmax"
-            yield Diagnostic(
-                "KS403",
-                f"the output activation is {act.activation}, so the model outputs "
-                f"{'logits' if act.activation == 'linear' else 'values that are not probabilities'}, "
-                f"but {loss.name} expects probabilities (from_logits is false)",
-                path=act_path,
-                hint=f"add activation: {wanted} to the last layer, or use "
-                f"`loss: {{type: {_class_of(loss.family)}, from_logits: true}}`",
+        ]
+    if info is None or "x_train" not in info.arrays:
+        return []
+    have = info.arrays["x_train"].sample
+    out = []
+    test = info.arrays.get("x_test")
+    if test is not None and test.sample != have:
+        out.append(
+            Diagnostic(
+                "KS311",
+                f"x_train samples have shape {fmt_list(have)} but x_test samples {fmt_list(test.sample)}; they must match",
+                path=pointer(("data", "dataset")),
+                hint="save both splits with the same sample shape",
             )
-
-    # KS408: regression loss on integer class ids.
-    if loss.regression and labels == "sparse" and classes is not None:
-        yield Diagnostic(
-            "KS408",
-            f"{loss.name} on integer class ids treats the classes as numbers (7 is 'closer' to 8 than to 1)",
-            path=loss_path,
-            hint="use sparse_categorical_crossentropy with a softmax output of one unit per class",
         )
-
-    # KS407: metrics that will not measure what the loss and labels mean.
-    for j, metric in enumerate(compile_.metrics):
-        name = metric if isinstance(metric, str) else metric.type
-        path = pointer(("compile", "metrics", j))
-        if name in _BINARY_METRICS and (classes or 0) > 2:
-            yield Diagnostic(
-                "KS407",
-                f"{name} thresholds each output at 0.5 as a yes/no; on {classes} classes it does not "
-                "measure classification accuracy",
-                path=path,
-                hint="use accuracy (Keras picks the right variant for the loss)",
-            )
-        elif name in _CATEGORICAL_METRICS and labels == "sparse" and loss.family == "sparse":
-            yield Diagnostic(
-                "KS407",
-                f"{name} expects one-hot labels, but the labels are integer class ids",
-                path=path,
-                hint="use accuracy or sparse_categorical_accuracy",
-            )
-        elif name in _SPARSE_METRICS and labels == "one_hot":
-            yield Diagnostic(
-                "KS407",
-                f"{name} expects integer class ids, but the labels are one-hot",
-                path=path,
-                hint="use accuracy or categorical_accuracy",
-            )
-
-
-def _class_of(family: str | None) -> str:
-    return {"sparse": "SparseCategoricalCrossentropy", "categorical": "CategoricalCrossentropy"}.get(
-        family or "", "BinaryCrossentropy"
+    if _fits(sample, have) or _adaptable(sample, have):
+        return out
+    out.append(
+        Diagnostic(
+            "KS305",
+            f"input shape {fmt_list(sample)} does not fit the data: each sample of {data.dataset} has "
+            f"shape {fmt_list(have)} ({math.prod(have):,} values)",
+            path=_input_path(spec),
+            hint=_input_fix(sample, have),
+        )
     )
+    return out
+
+
+def _adaptable(sample: tuple[int | None, ...], have: tuple[int, ...]) -> bool:
+    """What ``train`` adapts: the same values per sample (a reshape), or the channels moved."""
+    if any(d is None for d in sample):
+        return False
+    return math.prod(sample) == math.prod(have)  # type: ignore[arg-type]
+
+
+def _input_fix(sample: tuple[int | None, ...], have: tuple[int, ...]) -> str:
+    if len(have) == len(sample) - 1 and tuple(sample[:-1]) == have:
+        return (
+            f"the data has one value per position, not {sample[-1]} channels: "
+            f"use `input_shape: {fmt_list((*have, 1))}`"
+        )
+    if len(have) > 1 and len(sample) == 1:
+        return f"use `input_shape: {fmt_list(have)}` and a Flatten layer first"
+    return f"use `input_shape: {fmt_list(have)}`, or a Reshape to the shape the layers expect"
+
+
+def _targets(data: S.Data, info: DataInfo | None) -> list[Diagnostic]:
+    """KS311: arrays the task cannot take (numbers, finite, class ids whole, binary ones 0/1...)."""
+    if info is None:
+        return []
+    path = pointer(("data", "task"))
+    out: list[Diagnostic] = []
+
+    def add(message: str, hint: str) -> None:
+        out.append(Diagnostic("KS311", message, path=path, hint=hint))
+
+    for role, array in info.arrays.items():
+        if not array.numeric:
+            add(f"{role} holds non-numeric values (dtype kind '{array.kind}'); inputs and targets must be numbers",
+                "save numbers: class ids as integers, text as token ids")  # fmt: skip
+    y = info.arrays.get("y_train")
+    if y is None or not y.numeric:
+        return out
+    v = y.values
+    if v is not None and not v.finite:
+        add("y_train holds NaN or infinite values, which make every loss NaN", "drop or fill those samples")
+        return out
+    wide = len(y.shape) == 2 and y.shape[1] > 1
+    if data.task == "classification":
+        if v is not None and (not v.whole or v.lo < 0):
+            add(f"classification needs class ids 0..K-1 in y_train, but its values range from {v.lo:g} to "
+                f"{v.hi:g}{'' if v.whole else ', not all whole numbers'}", "for numbers to predict use `task: regression`")  # fmt: skip
+        elif wide and v is not None and v.binary and not v.one_hot:
+            add(f"y_train has rows of {y.shape[1]} 0/1 values with several 1s (or none), not one-hot class rows",
+                "several labels per sample: use `task: multi_label`")  # fmt: skip
+    elif data.task == "binary":
+        if wide:
+            add(f"a binary target is one 0/1 per sample, but y_train has rows of {y.shape[1]} values",
+                "several labels per sample: use `task: multi_label`; one class of several: `task: classification`")  # fmt: skip
+        elif v is not None and data.positive_class is not None and not v.whole:
+            add("positive_class picks a class id, but y_train's values are not whole numbers",
+                "use class ids 0..K-1 in y_train")  # fmt: skip
+        elif v is not None and data.positive_class is None and not v.binary and data.dataset not in IMAGE_DATASETS:
+            add(f"a binary target is 0 or 1, but y_train has values from {v.lo:g} to {v.hi:g}",
+                "name the class that counts as 1 with `positive_class: N` (one class against the rest)")  # fmt: skip
+    elif data.task == "multi_label" and (len(y.shape) != 2 or (v is not None and not v.binary)):
+        add(f"a multi-label target is a row of 0/1 per sample, but y_train has shape {fmt_list(y.shape)}"
+            + ("" if v is None or v.binary else " with values other than 0 and 1"),
+            "save y_train as a multi-hot array of shape (samples, labels)")  # fmt: skip
+    return out
+
+
+def positive_class_problems(data: S.Data, info: DataInfo | None) -> Iterator[Diagnostic]:
+    """KS405: a binary task on a multi-class dataset must say which class is the 1."""
+    classes = 10 if data.dataset in IMAGE_DATASETS else (info.classes() if info is not None else None)
+    if data.task != "binary":
+        return
+    if data.positive_class is None and data.dataset in IMAGE_DATASETS:
+        yield Diagnostic(
+            "KS405",
+            f"task binary on {data.dataset}'s 10 classes needs the class that counts as 1",
+            path=pointer(("data",)),
+            hint="add `positive_class: 7` (digit 7 against the rest), or use task: classification",
+        )
+    if data.positive_class is not None and classes is not None and data.positive_class >= classes:
+        yield Diagnostic(
+            "KS205",
+            f"positive_class {data.positive_class} is not a class of {data.dataset}, which has classes 0..{classes - 1}",
+            path=pointer(("data", "positive_class")),
+            hint=f"use a class between 0 and {classes - 1}",
+        )
+
+
+# --------------------------------------------------------------------------- fit.callbacks
+
+
+def history_keys(spec: S.Spec) -> list[str] | None:
+    """The values ``fit`` logs each epoch (what a callback can monitor); None without ``compile``.
+
+    `loss` and each metric under the name :func:`kerasspec.spec.metric_names` gives it,
+    the same with `val_` when ``fit.validation_split`` holds data out (``train`` validates
+    on nothing else), and `learning_rate` when ReduceLROnPlateau is there (it logs it).
+    """
+    if spec.compile is None:
+        return None
+    fit = spec.fit or S.Fit()
+    logged = ["loss", *S.metric_names(spec.compile)]
+    keys = logged + ([f"val_{k}" for k in logged] if fit.validation_split > 0 else [])
+    if any(isinstance(c, S.ReduceLROnPlateau) for c in fit.callbacks):
+        keys.append("learning_rate")
+    return keys
+
+
+def _uses_ema(optimizer: object) -> bool:
+    inner = getattr(optimizer, "inner_optimizer", optimizer)  # LossScaleOptimizer: its inner one
+    return bool(getattr(inner, "use_ema", False))
+
+
+def callback_problems(spec: S.Spec) -> Iterator[Diagnostic]:
+    """KS412: a callback that monitors a value ``fit`` never logs; KS211: one its optimizer cannot serve."""
+    if spec.fit is None or not spec.fit.callbacks:
+        return
+    keys = history_keys(spec)
+    optimizer = spec.compile.optimizer if spec.compile is not None else None
+    for i, callback in enumerate(spec.fit.callbacks):
+        monitor = getattr(callback, "monitor", None)
+        if monitor is not None and keys is not None and monitor not in keys:
+            best = did_you_mean(monitor, keys)
+            if monitor.startswith("val_") and monitor[4:] in keys:
+                hint = "set `fit.validation_split` (e.g. 0.1): without validation data nothing `val_` is logged"
+            else:
+                hint = best or f"fit logs: {', '.join(keys)}"
+            yield Diagnostic(
+                "KS412",
+                f"{callback.type} monitors '{monitor}', which fit does not log (it logs {', '.join(keys)}); "
+                "Keras only warns, and the callback never acts",
+                path=pointer(("fit", "callbacks", i, "monitor")),
+                hint=hint,
+            )
+        lr = getattr(getattr(optimizer, "inner_optimizer", optimizer), "learning_rate", None)
+        if isinstance(callback, S.ReduceLROnPlateau) and isinstance(lr, S.KerasObject):
+            yield Diagnostic(
+                "KS211",
+                f"ReduceLROnPlateau sets the learning rate, but compile.optimizer's learning_rate is a "
+                f"{lr.type} schedule: Keras fails when the plateau is reached",
+                path=pointer(("fit", "callbacks", i)),
+                hint="use a fixed learning_rate with ReduceLROnPlateau, or the schedule alone",
+            )
+        swaps = isinstance(callback, S.SwapEMAWeights) and (callback.swap_on_epoch or (spec.fit.validation_split > 0))
+        if swaps and not _uses_ema(optimizer):
+            yield Diagnostic(
+                "KS211",
+                "SwapEMAWeights swaps in the optimizer's moving average of the weights, but the optimizer "
+                "keeps none (use_ema is false): Keras fails at the first swap",
+                path=pointer(("fit", "callbacks", i)),
+                hint="set `use_ema: true` on compile.optimizer, e.g. `{type: Adam, use_ema: true}`",
+            )

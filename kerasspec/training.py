@@ -4,10 +4,12 @@ A run directory holds what a careful hand-written Keras script would leave:
 
     model.keras          the trained model (keras.models.load_model reads it)
     history.json/.csv    loss and metrics per epoch, training and validation
-    metrics.json         test loss and every metric, plus where the data came from
+    metrics.json         test loss and every metric, the task, and where the data came from
     spec.yaml            the resolved spec (defaults filled in)
     training.png         loss and metric curves
-    confusion_matrix.png test-set confusion matrix (classifiers)
+    confusion_matrix.png test-set confusion matrix (classification and binary tasks)
+    reconstructions.png  test inputs above their reconstructions (reconstruction: autoencoders)
+    predictions.png      predicted against true test targets (regression)
     report.html          one page with all of the above (``kerasspec report`` rebuilds it)
     checkpoint.keras     the model after the last finished epoch, with optimizer state
     state.json           how many epochs finished: what --resume continues from
@@ -61,8 +63,10 @@ import yaml
 
 from . import spec as S
 from .api import Options, Source, run
+from .datafiles import resolve
 from .diagnostics import KerasspecError, SpecError
-from .files import write_json, write_text
+from .files import read_bytes_bounded, write_json, write_text
+from .resolved import readable
 
 #: Split the CPU into this many logical devices before TensorFlow starts (for ``mirrored``).
 ENV_LOGICAL_CPUS = "KERASSPEC_LOGICAL_CPUS"
@@ -79,7 +83,7 @@ class TrainInterrupted(KeyboardInterrupt):
     """Ctrl-C during training: ``epochs_done`` finished epochs are saved in ``run_dir``."""
 
     def __init__(self, run_dir: Path, epochs_done: int, epochs: int) -> None:
-        super().__init__(f"interrupted after {epochs_done} of {epochs} epochs; run directory {run_dir}")
+        super().__init__(f"interrupted after {epochs_done} of {epochs} epoch{'s' * (epochs != 1)}; run directory {run_dir}")
         self.run_dir, self.epochs_done, self.epochs = run_dir, epochs_done, epochs
 
 
@@ -147,23 +151,32 @@ def load_data(
     output_shape: tuple[int | None, ...],
     log: Any = None,
     scale: bool = True,
+    purpose: str = "training",
 ) -> tuple[Any, Any]:
     """Read and check the data, then adapt it to a model: ``(dataset, prepared)``.
 
-    Labels are checked against the classes the model can output (``data.num_classes``,
-    else the final layer's units), so a label out of range is an error here, before
-    training, not deep inside ``fit``. Raises :class:`TrainError`.
+    The targets are encoded for ``data.task`` (see :func:`kerasspec.data.prepare`). For
+    classification, labels are checked against the classes the model can output
+    (``data.num_classes``, else the final layer's units), so a label out of range is an
+    error here, before training, not deep inside ``fit``. Raises :class:`TrainError`.
     """
     from . import data as D
 
+    task = settings.task
     try:
         # Keras's download helper prints its progress on stdout, which is for results (JSON).
         with contextlib.redirect_stdout(sys.stderr):
-            dataset = D.load_dataset(settings.dataset, path=path, warn=log)
-        classes = settings.num_classes or model_classes(output_shape) or dataset.num_classes
+            dataset = D.load_dataset(
+                settings.dataset, path=path, warn=log, task=task, arrays=settings.array_names.model_dump(),
+                purpose="evaluating" if purpose == "evaluating" else "training",
+            )
+        classes = None
+        if task == "classification":
+            classes = settings.num_classes or model_classes(output_shape) or dataset.num_classes
         prepared = D.prepare(
-            dataset, input_shape=input_shape, labels=settings.labels, num_classes=classes, scale=scale
-        )
+            dataset, input_shape=input_shape, labels=settings.labels, num_classes=classes, scale=scale,
+            task=task, positive_class=settings.positive_class, output_shape=tuple(output_shape[1:]),
+        )  # fmt: skip
     except D.DataError as exc:
         raise TrainError(str(exc)) from None
     return dataset, prepared
@@ -183,7 +196,9 @@ def _model_reads_indices(model: Any) -> bool:
 
 
 def _default_log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    from .reporters import printable
+
+    print(printable(message), file=sys.stderr, flush=True)  # file names in it may hold terminal escapes
 
 
 def train(
@@ -210,11 +225,20 @@ def train(
     from .build import import_keras, quiet_tensorflow
 
     quiet_tensorflow()
+    if resume:  # found now, not after the data is read and Keras imported
+        if run_dir is None:
+            raise TrainError("--resume needs --run-dir: the run directory to continue")
+        if not (Path(run_dir) / STATE).exists():
+            raise TrainError(f"cannot resume {run_dir}: it has no {STATE} (no finished epoch to continue from)")
     first = run(source, options)
     if first.spec is None:
         raise SpecError(first.diagnostics)
     spec = first.spec
-    data_settings, data_path = effective_data(spec.data, data)
+    spec_data = spec.data
+    if spec_data is not None and first.document.file is not None:
+        # As `check` reads it: a relative .npz beside the spec first, else in the current folder.
+        spec_data = spec_data.model_copy(update={"dataset": resolve(spec_data.dataset, first.document.file)})
+    data_settings, data_path = effective_data(spec_data, data)
     if data_settings.dataset not in IMAGE_DATASETS and Path(data_settings.dataset).exists():
         # The run's spec.yaml names its data so that `evaluate` finds it from any directory.
         data_settings = data_settings.model_copy(update={"dataset": str(Path(data_settings.dataset).resolve())})
@@ -227,6 +251,10 @@ def train(
     spec = spec.model_copy(update={"fit": fit, "data": data_settings})
     if spec.compile is None:
         raise TrainError("the spec has no `compile` section: add at least `compile: {loss: ...}` to train it")
+    from .build import refuse_beyond_memory
+    from .semantics import estimate_memory
+
+    refuse_beyond_memory(estimate_memory(spec, result.shapes, fit.batch_size), "training (weights, optimizer state, activations)")
     if limit is not None and limit < 1:
         raise TrainError(f"limit must be at least 1, got {limit}")
 
@@ -242,7 +270,7 @@ def train(
         x_train, y_train = x_train[:limit], y_train[:limit]
     if fit.validation_split and len(x_train) - math.ceil(len(x_train) * (1 - fit.validation_split)) < 1:
         raise TrainError(
-            f"validation_split {fit.validation_split} of {len(x_train)} examples leaves no validation data; "
+            f"validation_split {fit.validation_split} of {len(x_train):,} examples leaves no validation data; "
             "use more examples or validation_split: 0"
         )
 
@@ -251,6 +279,8 @@ def train(
         if _backend() != "tensorflow":  # found before a run directory is made
             _strategy(fit.distribute)
     out = _run_dir(run_dir, runs_dir, spec, resume)
+    lock = lock_run_dir(out)  # a second `train` into this directory stops here, before touching it
+    remove_stale_temp_files(out)  # with the lock held, no live process is writing them
     try:
         return _train_in(
             out, spec, first, data_settings, resume=resume, options=options, dataset=dataset,
@@ -263,6 +293,8 @@ def train(
         state = _read_state_quietly(out)
         done = int(state["epochs_done"]) if state else 0
         raise TrainInterrupted(out, done, fit.epochs) from None
+    finally:
+        _unlock(lock)
 
 
 def _read_state_quietly(out: Path) -> dict[str, Any] | None:
@@ -294,7 +326,8 @@ def _train_in(
     assert spec.fit is not None and spec.compile is not None
     fit = spec.fit
     classes = prepared.num_classes
-    resolved = yaml.safe_dump(spec.model_dump(mode="json", by_alias=True, exclude_none=True), sort_keys=False)
+    # As a user reads it: `type` first, then what the spec wrote, then every default.
+    resolved = yaml.safe_dump(readable(spec), sort_keys=False)
     state = _read_state(out) if resume else None
     if resume and (out / "spec.yaml").exists() and (out / "spec.yaml").read_text() != resolved:
         raise TrainError(
@@ -307,7 +340,7 @@ def _train_in(
         _clear_previous_run(out, log)
     write_text(out / "spec.yaml", resolved)
 
-    from .build import build_model, import_keras, save_model
+    from .build import build_model, import_keras, make_callbacks, save_model
 
     keras = import_keras()
     strategy = _strategy(fit.distribute)  # before any TensorFlow op: collective ops are set up at start
@@ -320,25 +353,39 @@ def _train_in(
     with _scope(strategy):
         if state is not None:
             model = load_keras_model(out / CHECKPOINT, keras)
+            mismatch = model_mismatch(model, first.shapes)
+            if mismatch is not None:  # a checkpoint copied in from another run
+                raise TrainError(
+                    f"cannot resume {out}: {CHECKPOINT} is not a model of this spec ({mismatch}); start a new run"
+                )
             initial_epoch = int(state["epochs_done"])
             history = {k: [float(x) for x in v] for k, v in state["history"].items()}
             log(f"kerasspec: resuming {out} after epoch {initial_epoch} of {fit.epochs}")
         else:
             model = build_model(first.document, replace(options, data=data_settings))
+            # Normalization without mean/variance learns them from the training data first
+            # (a resumed run loads them with the checkpoint).
+            from .adapt import adapt_layers
 
-    callbacks: list[Any] = [_EpochWriter(out, history, save_model)]
+            adapt_layers(model, x_train, validation_split=fit.validation_split, log=log)
+
+    # The spec's own callbacks (fit.callbacks: EarlyStopping...) run after the epoch is recorded.
+    callbacks: list[Any] = [_EpochWriter(out, history, save_model), *make_callbacks(fit, keras)]
     if tensorboard:
         import importlib.util
 
         if importlib.util.find_spec("tensorboard") is None:
             raise TrainError("--tensorboard needs the tensorboard package: pip install tensorboard")
+        from .build import import_tensorflow_quietly
+
+        import_tensorflow_quietly()  # TensorBoard writes through TensorFlow on every backend
         callbacks.append(keras.callbacks.TensorBoard(log_dir=str(out / "tensorboard")))
     if verbose is None:
         verbose = 1 if sys.stdout.isatty() else 2
     replicas = int(getattr(strategy, "num_replicas_in_sync", 1))
     on = f" over {replicas} replicas ({fit.distribute})" if strategy is not None else ""
     log(f"kerasspec: training {spec.name or 'model'} on {dataset.source}: {len(x_train):,} examples, "
-        f"{fit.epochs} epochs, batch {fit.batch_size}{on} -> {out}")
+        f"{fit.epochs} epoch{'s' * (fit.epochs != 1)}, batch {fit.batch_size}{on} -> {out}")
     started = time.perf_counter()
     if initial_epoch < fit.epochs:
         try:
@@ -368,6 +415,8 @@ def _train_in(
         "data_source": dataset.source,
         "data_path": str(Path(data_path).resolve()) if data_path is not None else None,
         "embedded_sample": dataset.is_sample,
+        "task": data_settings.task,
+        **({"positive_class": data_settings.positive_class} if data_settings.positive_class is not None else {}),
         "epochs": fit.epochs,
         "replicas": replicas,
         "train_seconds_this_session": round(seconds, 3),
@@ -377,25 +426,64 @@ def _train_in(
     from . import plots
 
     artefacts["training_plot"] = plots.training_curves(history, out / "training.png", title=spec.name or "training")
-    if _is_classifier(output_shape, classes):
-        from .semantics import loss_info
-
-        y_true = prepared.y_test.argmax(-1) if prepared.y_test.ndim == 2 else prepared.y_test
-        scores_out = model.predict(prepared.x_test, batch_size=1024, verbose=0)
-        threshold = 0.0 if loss_info(spec.compile.loss).from_logits else 0.5
-        y_pred = scores_out.argmax(-1) if scores_out.shape[-1] > 1 else (scores_out[:, 0] > threshold).astype(int)
-        artefacts["confusion_matrix"] = plots.confusion_matrix(y_true, y_pred, classes, out / "confusion_matrix.png")
+    artefacts.update(_task_pictures(model, spec, dataset, prepared, out, output_shape, classes))
     from .report import write_report
 
     artefacts["report"] = write_report(out)
     if tensorboard:
         artefacts["tensorboard"] = out / "tensorboard"
     log(f"kerasspec: test {', '.join(f'{k} {v:.4f}' for k, v in metrics.items())}; wrote {out}")
-    return TrainResult(out, history, metrics, artefacts, dataset.source, fit.epochs - initial_epoch, replicas)
+    # Epochs run now: fewer than asked when a callback (EarlyStopping, TerminateOnNaN) stopped the run.
+    ran = len(next(iter(history.values()), [])) - initial_epoch
+    return TrainResult(out, history, metrics, artefacts, dataset.source, ran, replicas)
 
 
 def _is_classifier(output_shape: tuple[int | None, ...], classes: int | None) -> bool:
     return len(output_shape) == 2 and classes is not None and output_shape[-1] in (classes, 1)
+
+
+#: How many test inputs ``reconstructions.png`` shows next to the model's outputs.
+RECONSTRUCTED = 10
+
+
+def _task_pictures(
+    model: Any, spec: S.Spec, dataset: Any, prepared: Any, out: Path, output_shape: tuple[int | None, ...], classes: int
+) -> dict[str, Path]:
+    """The test-set picture a Keras user draws for the task: confusion matrix, reconstructions, predicted vs true."""
+    from . import plots
+    from .semantics import loss_info
+
+    assert spec.data is not None and spec.compile is not None
+    task, x, y = spec.data.task, prepared.x_test, prepared.y_test
+    if task == "binary" or (task == "classification" and _is_classifier(output_shape, classes)):
+        scores = model.predict(x, batch_size=1024, verbose=0).reshape(len(x), -1)
+        threshold = 0.0 if loss_info(spec.compile.loss).from_logits else 0.5
+        y_pred = scores.argmax(-1) if scores.shape[-1] > 1 else (scores[:, 0] > threshold).astype(int)
+        # One-hot rows name their class by position; ids and binary (N, 1) columns are the class.
+        y_true = y.argmax(-1) if y.ndim == 2 and y.shape[-1] > 1 else y.reshape(len(y)).astype(int)
+        k = spec.data.positive_class
+        names = [f"not {k}", str(k)] if task == "binary" and k is not None else None
+        target = out / "confusion_matrix.png"
+        return {"confusion_matrix": plots.confusion_matrix(y_true, y_pred, 2 if task == "binary" else classes, target, class_names=names)}
+    if task == "reconstruction":
+        pick = _one_per_class(dataset.y_test, RECONSTRUCTED) if dataset.y_test is not dataset.x_test else None
+        shown = x[pick] if pick is not None else x[:RECONSTRUCTED]
+        outputs = model.predict(shown, verbose=0)
+        return {"reconstructions": plots.reconstructions(shown, outputs, out / "reconstructions.png")}
+    if task == "regression":
+        predicted = model.predict(x, batch_size=1024, verbose=0)
+        return {"predictions": plots.predictions(y, predicted, out / "predictions.png")}
+    return {}
+
+
+def _one_per_class(labels: Any, n: int) -> Any:
+    """Indices of the first test sample of each class (digits 0..9 for MNIST), when labels are class ids."""
+    import numpy as np
+
+    if labels.ndim != 1 or labels.dtype.kind not in "iu":
+        return None
+    _, first = np.unique(labels, return_index=True)
+    return first[:n] if len(first) >= min(n, 8) else None  # in class order: digits 0, 1, 2, ...
 
 
 def _backend() -> str:
@@ -498,26 +586,135 @@ def _run_dir(run_dir: Any, runs_dir: Any, spec: S.Spec, resume: bool) -> Path:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     base = Path(runs_dir) / f"{spec.name or 'model'}-{stamp}"
     out, n = base, 1
-    while out.exists():
-        n += 1
-        out = base.with_name(f"{base.name}-{n}")
-    out.mkdir(parents=True)
-    return out
+    while True:
+        try:
+            out.mkdir(parents=True)  # atomic: two runs started in the same second get two directories
+            return out
+        except FileExistsError:
+            n += 1
+            out = base.with_name(f"{base.name}-{n}")
 
 
 def _read_state(out: Path) -> dict[str, Any] | None:
+    """``state.json`` exactly as training writes it, or a TrainError: a hand-edited one never resumes."""
     path = out / STATE
     if not path.exists():
         return None
     try:
-        state = json.loads(path.read_text())
-        int(state["epochs_done"])
-        history = dict(state["history"])
-        for values in history.values():
-            [float(v) for v in values]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise TrainError(f"{path} is damaged ({exc}); start a new run") from None
-    return state
+        raw = read_bytes_bounded(path, MAX_STATE_BYTES)  # a FIFO or a device is refused, not waited on
+        if raw is None:
+            raise ValueError(f"larger than {MAX_STATE_BYTES:,} bytes")
+        state = json.loads(raw)
+    except (ValueError, OSError, RecursionError) as exc:
+        raise TrainError(f"{path} is damaged ({' '.join(str(exc).split())[:200]}); start a new run") from None
+    problem = state_problem(state)
+    if problem is not None:
+        raise TrainError(f"{path} is not a state kerasspec train wrote: {problem}; start a new run")
+    return state  # type: ignore[no-any-return]
+
+
+#: The largest state.json or metrics.json read: a run writes a few kilobytes.
+MAX_STATE_BYTES = 50_000_000
+
+
+def state_problem(state: Any) -> str | None:
+    """What is wrong with a ``state.json`` document, or None: N finished epochs and N history rows per metric."""
+    if not isinstance(state, dict) or not {"epochs_done", "history"} <= set(state):
+        return "expected the fields epochs_done and history"
+    done, history = state["epochs_done"], state["history"]
+    if not isinstance(done, int) or isinstance(done, bool) or done < 1:
+        return f"epochs_done is {done!r}, not a count of finished epochs (1 or more)"
+    if not isinstance(history, dict) or "loss" not in history:
+        return "history is not an object of per-epoch metrics with a loss"
+    for key, values in history.items():
+        # NaN is a number here: a diverged epoch is recorded as it happened.
+        if not isinstance(values, list) or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            return f"history[{key!r}] is not a list of numbers"
+        if len(values) != done:
+            return f"history[{key!r}] has {len(values)} rows for {done} finished epochs"
+    return None
+
+
+def model_mismatch(model: Any, shapes: Any) -> str | None:
+    """How a loaded Keras model differs from a spec's static analysis (shapes, parameters), or None."""
+    if shapes is None or not shapes.complete or shapes.input_shape is None:
+        return None
+    try:
+        model_in, model_out = tuple(model.input_shape[1:]), tuple(model.output_shape[1:])
+        params = int(model.count_params())
+    except (AttributeError, TypeError, ValueError):  # not a single-input Sequential model
+        return "it is not a Sequential model with one input"
+    spec_in, spec_out = tuple(shapes.input_shape[1:]), tuple((shapes.output_shape or (None,))[1:])
+    if model_in != spec_in:
+        return f"its input shape is {model_in}, the spec's {spec_in}"
+    if model_out != spec_out:
+        return f"its output shape is {model_out}, the spec's {spec_out}"
+    if params != shapes.total_params:
+        return f"it has {params:,} parameters, the spec {shapes.total_params:,}"
+    return None
+
+
+#: The lock file that makes a run directory one run's at a time (``fcntl.flock``).
+LOCK = ".kerasspec.lock"
+
+
+def lock_run_dir(out: Path) -> Any:
+    """An exclusive lock on ``out`` for as long as the returned file is open; TrainError if another run holds it.
+
+    ``flock`` locks die with their process, so a killed run never leaves ``out`` locked (its
+    unlocked file is taken over). The file is removed when the run ends; a run that locked a
+    file just removed that way retries on the new one. Where ``fcntl`` does not exist
+    (Windows) nothing is locked.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - POSIX only
+        return None
+    path = out / LOCK
+    while True:
+        f = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held open for the whole run
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            f.seek(0)
+            holder = f.read().strip()
+            f.close()
+            who = f" (process {holder})" if holder.isdigit() else ""
+            raise TrainError(
+                f"{out} is in use by another `kerasspec train`{who}: wait for it to finish, or choose another --run-dir"
+            ) from None
+        try:
+            current = os.stat(path).st_ino == os.fstat(f.fileno()).st_ino
+        except FileNotFoundError:
+            current = False
+        if current:
+            break
+        f.close()  # the previous holder removed this file as it finished: lock the one in its place
+    f.seek(0)
+    f.truncate()
+    f.write(f"{os.getpid()}\n")
+    f.flush()
+    return f
+
+
+def _unlock(lock: Any) -> None:
+    if lock is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(lock.name)  # while still held: nobody can lock it in between
+        lock.close()  # closing the descriptor releases the flock
+
+
+def remove_stale_temp_files(out: Path) -> list[Path]:
+    """Delete the hidden temporary files of atomic writes that a killed process left in ``out``.
+
+    Only called with the run directory's lock held, when no live process can be writing them.
+    """
+    removed = []
+    for temp in out.glob(".*.tmp*"):  # files.atomic_path's names: .NAME.RANDOM.tmpSUFFIX
+        with contextlib.suppress(OSError):
+            temp.unlink()
+            removed.append(temp)
+    return removed
 
 
 def _pending(out: Path, epoch: int) -> Path:
@@ -549,7 +746,7 @@ def _recover(out: Path, state: dict[str, Any], epochs: int) -> dict[str, Any]:
 #: What a run writes: a new run in an existing run directory replaces all of it, and nothing else.
 RUN_FILES = (
     "model.keras", CHECKPOINT, STATE, "history.json", "history.csv", "metrics.json", "spec.yaml",
-    "training.png", "confusion_matrix.png", "report.html",
+    "training.png", "confusion_matrix.png", "reconstructions.png", "predictions.png", "report.html",
 )
 
 
@@ -649,6 +846,7 @@ def load_keras_model(path: str | os.PathLike[str], keras: Any = None) -> Any:
         raise TrainError(f"{target}: a folder, not a .keras model file")
     if target.suffix != ".keras":
         raise TrainError(f"{target}: not a .keras model file (Keras 3 saves models as NAME.keras)")
+    _check_model_file(target)
     if keras is None:
         from .build import import_keras
 
@@ -662,6 +860,16 @@ def load_keras_model(path: str | os.PathLike[str], keras: Any = None) -> Any:
     except Exception as exc:  # a damaged zip, a config Keras refuses in safe mode, ...
         text = " ".join(str(exc).split())
         raise TrainError(f"{target}: cannot load the model: {text[:400]}") from None
+
+
+def _check_model_file(target: Path) -> None:
+    """Bounds from the archive's directory, before Keras reads a byte: a FIFO or a zip bomb is refused."""
+    from .files import InputTooLargeError, check_keras_archive
+
+    try:
+        check_keras_archive(target)  # NotARegularFileError (an OSError: exit 2) passes through
+    except InputTooLargeError as exc:
+        raise TrainError(str(exc)) from None
 
 
 def _labels_from_loss(model: Any) -> str:
@@ -703,8 +911,9 @@ def evaluate(
         if spec is None and (where / "spec.yaml").exists():
             spec = where / "spec.yaml"
         if data is None and (where / "metrics.json").exists():
-            with contextlib.suppress(ValueError, OSError, AttributeError):
-                data_path = json.loads((where / "metrics.json").read_text()).get("data_path")
+            with contextlib.suppress(ValueError, OSError, AttributeError, RecursionError):
+                found = json.loads(read_bytes_bounded(where / "metrics.json", MAX_STATE_BYTES) or b"{}").get("data_path")
+                data_path = found if isinstance(found, str) else None
     else:
         model_path = where
     spec_data: S.Data | None = None
@@ -713,8 +922,14 @@ def evaluate(
         if result.spec is None:
             raise SpecError(result.diagnostics)
         spec_data = result.spec.data
+        if spec_data is not None and result.document.file is not None:
+            spec_data = spec_data.model_copy(update={"dataset": resolve(spec_data.dataset, result.document.file)})
     keras = import_keras()
     model = load_keras_model(model_path, keras)
+    if spec is not None:
+        mismatch = model_mismatch(model, result.shapes)
+        if mismatch is not None:  # its data settings would not fit this model
+            raise TrainError(f"{model_path} is not a model of the spec {spec}: {mismatch}")
     if getattr(model, "loss", None) is None:
         raise TrainError(f"{model_path}: the model is not compiled (no loss), so it cannot be evaluated; `kerasspec predict` still works")
     settings, path = effective_data(spec_data, data)
@@ -724,7 +939,7 @@ def evaluate(
         path = data_path
     dataset, prepared = load_data(
         settings, path, input_shape=tuple(model.input_shape[1:]), output_shape=tuple(model.output_shape), log=log,
-        scale=not _model_reads_indices(model),
+        scale=not _model_reads_indices(model), purpose="evaluating",  # its sample warning says so, not "training"
     )
     scores = model.evaluate(prepared.x_test, prepared.y_test, batch_size=batch_size, verbose=0, return_dict=True)
     return EvalResult(model_path, _loss_first(scores), dataset.source, len(prepared.x_test))

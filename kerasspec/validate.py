@@ -11,7 +11,7 @@ analysis can go on (a typo in ``compile`` does not hide a shape error).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -21,10 +21,10 @@ from . import objects
 from . import spec as S
 from .diagnostics import Diagnostic, pointer
 from .fields import describe
-from .layers import LayerItem, layer_class
+from .layers import Layer, LayerItem, layer_class
+from .layers.base import Unanalysable, affects_shape
 from .loader import Document
 from .names import did_you_mean
-from .objects import RegularizerConfig
 
 Path = tuple[str | int, ...]
 
@@ -52,39 +52,44 @@ _RANGE = {
 }
 _KS = re.compile(r"KS\d{3}$")
 
-_OPTIMIZER_TYPES = {c.model_fields["type"].annotation.__args__[0]: c for c in S.OPTIMIZER_CLASSES}
-_LOSS_TYPES = {t: c for c in S.LOSS_CLASSES for t in c.model_fields["type"].annotation.__args__}
-_METRIC_TYPES = {t: c for c in S.METRIC_CLASSES for t in c.model_fields["type"].annotation.__args__}
 _SECTIONS: dict[str, type[BaseModel]] = {"compile": S.Compile, "fit": S.Fit, "data": S.Data}
-_UNION_KINDS = {
-    # where a `type` picks the class: (registry, code for an unknown type, what it is)
-    "optimizer": (_OPTIMIZER_TYPES, "KS208", "optimizer type"),
-    "loss": (_LOSS_TYPES, "KS209", "loss type"),
-    "metrics": (_METRIC_TYPES, "KS210", "metric type"),
-}
+
+
+def _object_field(path: Path) -> str:
+    """The field that holds the object at ``path``: `kernel_initializer`, `metrics` (for metrics[0])..."""
+    return next((p for p in reversed(path) if isinstance(p, str)), "")
 
 
 @dataclass(frozen=True, slots=True)
 class Validated:
-    """The outcome of validation: the spec (possibly partial) and the problems found."""
+    """The outcome of validation: the spec (possibly partial) and the problems found.
+
+    An invalid spec is still analysed as far as its valid parts allow: a layer with a
+    bad argument that does not change shapes (an initializer, an activation) is
+    analysed with the argument left out; one whose shape arguments are bad, or whose
+    type is unknown, stops the shape inference there, and the layers after it still
+    get their own checks. ``degraded`` says which fields were left out where.
+    """
 
     spec: S.Spec | None  # None when even the layers could not be validated
     diagnostics: list[Diagnostic]
     valid: bool  # True when the whole document validated
-    layers_valid: bool
-    compile_valid: bool
+    layers_valid: bool  # the layers (and the input shape) usable for analysis
+    compile_valid: bool  # the compile section usable for the semantics rules
+    data_valid: bool = True  # the data section usable for the data rules
+    #: layer path (("layers", 2)) -> the fields left out because they were invalid ("*": all).
+    degraded: dict[tuple[str | int, ...], frozenset[str]] = field(default_factory=dict)
 
 
 def validate(doc: Document) -> Validated:
     data = doc.data
     if data is None:
-        return Validated(None, [_empty(doc)], False, False, False)
+        return Validated(None, [_empty(doc)], False, False, False, False)
     try:
         spec = S.Spec.model_validate(data)
     except ValidationError as exc:
-        diags = _diagnostics(exc, doc)
-        return Validated(_partial(data), diags, False, *_parts_valid(exc))
-    return Validated(spec, [], True, True, True)
+        return _partial(data, _diagnostics(exc, doc))
+    return Validated(spec, [], True, True, True, True)
 
 
 def _empty(doc: Document) -> Diagnostic:
@@ -100,44 +105,92 @@ def _empty(doc: Document) -> Diagnostic:
     )
 
 
-def _parts_valid(exc: ValidationError) -> tuple[bool, bool]:
-    roots = {e["loc"][0] if e["loc"] else None for e in exc.errors()}
-    return ("layers" not in roots and "input_shape" not in roots and None not in roots,
-            "compile" not in roots and None not in roots)
-
-
 @cache
 def _adapters() -> tuple[TypeAdapter[Any], TypeAdapter[Any]]:
     # Built on the first invalid spec only: a clean check never needs them.
-    return TypeAdapter(list[LayerItem]), TypeAdapter(S.InputShape)
+    return TypeAdapter(LayerItem), TypeAdapter(S.InputShape)
 
 
-def _partial(data: Any) -> S.Spec | None:
-    """The valid parts of an invalid spec, for analysis to carry on with."""
-    if not isinstance(data, dict):
-        return None
-    parts: dict[str, Any] = {}
-    try:
-        parts["layers"] = _adapters()[0].validate_python(data.get("layers"))
-        if not parts["layers"]:
+def _bad_fields(exc: ValidationError) -> set[str] | None:
+    """The top-level fields an error list blames, or None when it blames the item as a whole."""
+    fields: set[str] = set()
+    for err in exc.errors():
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p in S.UNION_TAGS)]
+        if not loc or not isinstance(loc[0], str) or err["type"] == "missing" or loc[0] == "type":
             return None
-    except ValidationError:
-        return None
-    for key, model in (("input_shape", None), *_SECTIONS.items()):
+        fields.add(loc[0])
+    return fields
+
+
+def _layer(item: Any) -> tuple[Layer, frozenset[str]]:
+    """The layer an item stands for, as far as it is valid, and the fields left out."""
+    try:
+        return _adapters()[0].validate_python(item), frozenset()
+    except ValidationError as exc:
+        bad = _bad_fields(exc)
+        kind = item.get("type") if isinstance(item, dict) else None
+        if bad is not None and isinstance(item, dict):
+            try:
+                kept = {k: v for k, v in item.items() if k not in bad}
+                return _adapters()[0].validate_python(kept), frozenset(bad)
+            except ValidationError:
+                pass
+        return Unanalysable.of(kind if isinstance(kind, str) else None), frozenset({"*"})
+
+
+def _section(model: type[BaseModel], value: Any) -> tuple[Any, frozenset[str]]:
+    try:
+        return model.model_validate(value), frozenset()
+    except ValidationError as exc:
+        bad = _bad_fields(exc)
+        if bad is None or not isinstance(value, dict):
+            return None, frozenset({"*"})
+        try:
+            return model.model_validate({k: v for k, v in value.items() if k not in bad}), frozenset(bad)
+        except ValidationError:
+            return None, frozenset({"*"})
+
+
+def _partial(data: Any, diags: list[Diagnostic]) -> Validated:
+    """The valid parts of an invalid spec, for analysis to carry on with."""
+    invalid = Validated(None, diags, False, False, False, False)
+    if not isinstance(data, dict) or not isinstance(data.get("layers"), list) or not data["layers"]:
+        return invalid
+    layers: list[Layer] = []
+    degraded: dict[tuple[str | int, ...], frozenset[str]] = {}
+    for i, item in enumerate(data["layers"]):
+        layer, bad = _layer(item)
+        layers.append(layer)
+        if bad:
+            degraded[("layers", i)] = bad
+    parts: dict[str, Any] = {"layers": layers}
+    layers_valid = True
+    opaque = {path for path, bad in degraded.items() if "*" in bad or any(affects_shape(f) for f in bad)}
+    if "input_shape" in data:
+        try:
+            parts["input_shape"] = _adapters()[1].validate_python(data["input_shape"])
+        except ValidationError:
+            layers_valid = False  # without a valid input shape there is nothing to infer
+            parts["input_shape"] = None
+    compile_valid = data_valid = True
+    for key, model in _SECTIONS.items():
         if key not in data:
             continue
-        try:
-            if model is None:
-                parts[key] = _adapters()[1].validate_python(data[key])
-            else:
-                parts[key] = model.model_validate(data[key])
-        except ValidationError:
-            if key == "input_shape":
-                return None  # without a valid input shape there is nothing to analyse
-            parts[key] = None
+        value, bad = _section(model, data[key])
+        parts[key] = value
+        if key == "compile" and (value is None or bad & {"loss", "*"}):
+            compile_valid, parts[key] = False, None
+        elif key == "data" and bad:
+            data_valid = False
     name = data.get("name")
     parts["name"] = name if isinstance(name, str) else None
-    return S.Spec.model_construct(**parts)
+    spec = S.Spec.model_construct(**parts)
+    # A layer whose shape arguments were invalid cannot be inferred: it stops the analysis there.
+    for path in opaque:
+        bad_layer = layers[int(path[1])]
+        if not isinstance(bad_layer, Unanalysable):
+            layers[int(path[1])] = Unanalysable.of(bad_layer.TYPES[0])
+    return Validated(spec, diags, False, layers_valid, compile_valid, data_valid, degraded)
 
 
 # Errors about a whole value that hold for it only because of a part the loader refused.
@@ -266,16 +319,11 @@ def _model_at(path: Path, data: Any) -> type[BaseModel] | None:
     kind = node.get("type") if isinstance(node, dict) else None
     if _is_layer_path(path):
         return layer_class(kind) if isinstance(kind, str) else None
-    if path[0] == "layers" and str(path[-1]).endswith("regularizer"):
-        return RegularizerConfig
-    if path == ("compile", "optimizer"):
-        return _OPTIMIZER_TYPES.get(kind) if isinstance(kind, str) else None
-    if path == ("compile", "loss"):
-        return _LOSS_TYPES.get(kind) if isinstance(kind, str) else None
-    if path[:2] == ("compile", "metrics") and len(path) == 3:
-        return _METRIC_TYPES.get(kind) if isinstance(kind, str) else None
     if len(path) == 1 and isinstance(path[0], str):
         return _SECTIONS.get(path[0])
+    family = S.field_family(_object_field(path))
+    if family is not None and isinstance(kind, str):
+        return family.types.get(kind)
     return None
 
 
@@ -315,7 +363,9 @@ def _convert(err: Any, path: Path, owner: str, doc: Document) -> Diagnostic:
     hint: str | None = None
     code: str
 
-    if _KS.match(etype):
+    if etype == "KS202":  # an unknown layer type: the type is the whole message
+        code, message, hint = etype, err["msg"], ctx.get("hint")
+    elif _KS.match(etype):
         code, message, hint = etype, f"{where}: {err['msg']}", ctx.get("hint")
     elif etype == "extra_forbidden":
         code, key_pos = "KS201", True
@@ -329,18 +379,22 @@ def _convert(err: Any, path: Path, owner: str, doc: Document) -> Diagnostic:
         message = f"{owner} is missing required field '{field}'"
         hint = f"add `{field}: ...` to {owner}"
     elif etype in ("union_tag_invalid", "union_tag_not_found"):
-        kind = next((p for p in reversed(path) if isinstance(p, str)), "")
-        registry, unknown_code, what = _UNION_KINDS.get(kind, (_OPTIMIZER_TYPES, "KS202", "type"))
+        family = S.field_family(_object_field(path))
+        registry = list(family.types) if family else list(ctx.get("expected_tags", "").replace("'", "").split(", "))
+        unknown_code, what = (family.code, f"{family.what} type") if family else ("KS202", "type")
         if etype == "union_tag_not_found":
             code = "KS204"
-            message = f"{what.split()[0]} has no 'type'"
-            hint = f"add `type: ...`, one of {', '.join(list(registry)[:6])}, ..."
+            message = f"{what.rsplit(' ', 1)[0]} has no 'type'"
+            hint = f"add `type: ...`, one of {', '.join(registry[:6])}, ..."
         else:
             tag = ctx.get("tag", "")
             code = unknown_code
             path = (*path, "type")
             message = f"unknown {what} '{tag}'"
-            hint = did_you_mean(tag, registry)
+            why = dict(family.excluded).get(tag) if family else None
+            if why:
+                message = f"{what.rsplit(' ', 1)[0]} type '{tag}' is not part of the spec language"
+            hint = f"{tag} is left out: {why}" if why else did_you_mean(tag, registry)
     elif etype == "literal_error":
         code = "KS206"
         message = f"{where}: expected {ctx.get('expected', 'one of the allowed values')}, got {describe(value)}"
@@ -361,7 +415,12 @@ def _convert(err: Any, path: Path, owner: str, doc: Document) -> Diagnostic:
         message = f"{where} needs {bound} {n} item{'s' if n != 1 else ''}, got {ctx.get('actual_length')}"
     elif etype == "string_pattern_mismatch":
         code = "KS206"
-        message = f"{where}: {describe(value)} is not allowed (names cannot contain '/')"
+        message = (
+            f"{where}: {describe(value)} is not a name TensorFlow accepts: only ASCII letters, digits "
+            "and _ . - > \\ (a space, '/', ':' or an accented letter fails when the model is built)"
+        )
+        if isinstance(value, str):
+            hint = f"use '{_safe_name(value)}'"
     elif etype in _EXPECTED:
         code = "KS203"
         expected = _EXPECTED[etype]
@@ -381,6 +440,14 @@ def _convert(err: Any, path: Path, owner: str, doc: Document) -> Diagnostic:
         hint=hint,
         file=doc.file,
     )
+
+
+def _safe_name(value: str) -> str:
+    """A name TensorFlow takes, as close to ``value`` as possible: accents dropped, others to '_'."""
+    import unicodedata
+
+    ascii_only = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9_.\\>-]", "_", ascii_only) or "layer"
 
 
 def _type_hint(etype: str, value: Any, field: str) -> str | None:

@@ -65,6 +65,19 @@ EXCLUDED: dict[str, str] = {
     "JaxLayer": "wraps a JAX function: Python code",
     "FlaxLayer": "wraps a Flax module: Python code",
     "TorchModuleWrapper": "wraps a PyTorch module: Python code",
+    # Preprocessing layers that do not fit a Sequential model of numeric tensors.
+    "HashedCrossing": "crosses a list/tuple of 2 tensors (its call refuses one tensor)",
+    "StringLookup": "reads string tensors; kerasspec's data sources feed numbers only",
+    "TextVectorization": "reads string tensors; kerasspec's data sources feed numbers only",
+    "CutMix": "mixes labels with the images (a dict of images and labels); in a model the labels never reach "
+    "the layer, so it would train on mixed images with unmixed labels",
+    "MixUp": "mixes labels with the images (a dict of images and labels); in a model the labels never reach "
+    "the layer, so it would train on mixed images with unmixed labels",
+    "MaxNumBoundingBoxes": "pads or trims bounding boxes (a dict input); on an image tensor it is the identity",
+    "Equalization": "Keras 3.15 cannot build a model with it: its compute_output_spec returns the input "
+    "tensor itself, and the model refuses the cycle ('is part of a cycle')",
+    "IntegerLookup": "looks ids up in a vocabulary (a list, a file, or one adapt() learns from integer data); "
+    "its one_hot/multi_hot/count/tf_idf output size is that vocabulary's, which only adapt() fixes: not supported yet",
 }
 
 
@@ -158,7 +171,10 @@ def test_arguments_and_defaults_are_keras_own(cls: type[Any]) -> None:
     takes_kwargs = any(
         p.kind is p.VAR_KEYWORD for p in inspect.signature(keras_class(cls).__init__).parameters.values()
     )
-    fields = {n for n in cls.model_fields if n != "type"}
+    # Keras argument -> field: a field may carry the argument as its alias (EinsumDense's
+    # `output_shape`, whose name is every definition's shape rule).
+    attrs = {f.alias or n: n for n, f in cls.model_fields.items() if n != "type"}
+    fields = set(attrs)
     unsupported = getattr(cls, "UNSUPPORTED_ARGS", {})
     for name in params:
         if name in BASE_KWARGS:
@@ -171,7 +187,7 @@ def test_arguments_and_defaults_are_keras_own(cls: type[Any]) -> None:
     for name, p in params.items():
         if name not in fields or name in BASE_KWARGS or name in cls.STRICTER_THAN_KERAS:
             continue
-        field = cls.model_fields[name]
+        field = cls.model_fields[attrs[name]]
         keras_required = p.default is inspect.Parameter.empty
         assert field.is_required() == keras_required, f"{name}: required in Keras: {keras_required}"
         if keras_required:
@@ -181,7 +197,8 @@ def test_arguments_and_defaults_are_keras_own(cls: type[Any]) -> None:
             theirs = cls.model_validate({"type": cls.TYPES[0], **required, name: _jsonish(p.default)})
         except Exception as exc:
             pytest.fail(f"{name}: Keras's default {p.default!r} is refused by the field: {exc}")
-        assert getattr(ours, name) == getattr(theirs, name), f"{name}: default {getattr(ours, name)!r} vs Keras {p.default!r}"
+        attr = attrs[name]
+        assert getattr(ours, attr) == getattr(theirs, attr), f"{name}: default {getattr(ours, attr)!r} vs Keras {p.default!r}"
 
 
 # --------------------------------------------------------------------------- tables against Keras

@@ -83,9 +83,10 @@ def test_directory_is_searched(tmp_path: Path, bad_file: Path, capsys: pytest.Ca
 
 def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
     path = tmp_path / "warn.yaml"
+    # KS213 (a warning): `input_shape` on a later layer is ignored.
     path.write_text(
-        "input_shape: [1, 8, 8]\nlayers:\n  - type: Conv2D\n    filters: 2\n    kernel_size: 3\n"
-        "    data_format: channels_first\n"
+        "input_shape: [8]\nlayers:\n  - type: Dense\n    units: 2\n  - type: Dense\n    units: 2\n"
+        "    input_shape: [2]\n"
     )
     assert main(["check", str(path)]) == 0
     assert main(["check", "--strict", str(path)]) == 1

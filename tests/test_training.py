@@ -4,9 +4,10 @@ Every run here is tiny (one short epoch on a few hundred examples), except where
 test needs several epochs to interrupt. Runs use the embedded MNIST sample written to
 an ``.npz`` (``--data``), so no test downloads anything.
 
-Examples that cannot train on MNIST (no ``data`` section and an input that is not a
-28x28 image, or a binary output) train one epoch on a small synthetic ``.npz`` made
-here with their input shape and labels (``--data`` then names the dataset itself).
+Examples that name their own ``.npz`` (``examples/data/``) train on it. Examples that
+cannot train on MNIST (no ``data`` section and an input that is not a 28x28 image, or
+a binary output) train one epoch on a small synthetic ``.npz`` made here with their
+input shape and labels (``--data`` then names the dataset itself).
 
 Subprocesses run ``python -m kerasspec`` with ``TF_CPP_MIN_LOG_LEVEL=3``.
 """
@@ -74,6 +75,16 @@ def is_mnist_example(path: Path) -> bool:
     return spec.data is not None and spec.data.dataset in ("mnist", "fashion_mnist")
 
 
+def names_own_npz(path: Path) -> bool:
+    spec = kerasspec.load_spec(path)
+    return spec.data is not None and spec.data.dataset not in ("mnist", "fashion_mnist")
+
+
+#: The test-set picture each task leaves in its run directory (multi-label has none).
+TASK_PICTURE = {"classification": "confusion_matrix", "binary": "confusion_matrix",
+                "reconstruction": "reconstructions", "regression": "predictions"}  # fmt: skip
+
+
 def synthetic_npz(example: Path, target: Path, n: int = 96) -> Path:
     """Random inputs of the example's shape and labels its output can learn."""
     summary = kerasspec.summarize(example)
@@ -132,13 +143,23 @@ def start_training(tmp: Path, run_dir: Path, data: Path, epochs: int) -> subproc
 @pytest.mark.keras
 @pytest.mark.slow
 def test_every_example_trains_one_short_epoch(example: Path, sample_npz: Path, tmp_path: Path) -> None:
-    data = sample_npz if is_mnist_example(example) else synthetic_npz(example, tmp_path / "synthetic.npz")
-    run = kerasspec.train(example, data=str(data), epochs=1, limit=LIMIT, seed=0, run_dir=tmp_path / "run", verbose=0, log=lambda m: None)
+    """An example naming its own .npz trains on that file (found beside the spec); MNIST ones on the sample."""
+    spec = kerasspec.load_spec(example)
+    if names_own_npz(example):
+        data = None
+    else:
+        data = str(sample_npz if is_mnist_example(example) else synthetic_npz(example, tmp_path / "synthetic.npz"))
+    run = kerasspec.train(example, data=data, epochs=1, limit=LIMIT, seed=0, run_dir=tmp_path / "run", verbose=0, log=lambda m: None)
+    if data is None:
+        assert spec.data is not None and run.data_source == str((example.parent / spec.data.dataset).resolve())
     assert run.epochs_run == 1
     assert set(run.history) >= {"loss"} and all(len(v) == 1 for v in run.history.values())
     assert "loss" in run.metrics and all(np.isfinite(v) for v in run.metrics.values())
-    for name in ("model", "metrics", "history_json", "history_csv", "spec", "training_plot", "confusion_matrix"):
+    picture = TASK_PICTURE.get(spec.data.task if spec.data else "classification")
+    expected = {"model", "metrics", "history_json", "history_csv", "spec", "training_plot"} | ({picture} if picture else set())
+    for name in expected:
         assert run.artefacts[name].is_file(), name
+    assert set(run.artefacts) & set(TASK_PICTURE.values()) == expected & set(TASK_PICTURE.values())
     assert leftovers(run.run_dir) == []
 
 

@@ -26,18 +26,20 @@ Path = tuple[str | int, ...]
 
 
 def _fold(layers: tuple[Layer, ...], shape: Shape) -> Iterator[tuple[int, Layer, Shape, Shape]]:
-    """(index, layer, its input, its output) for each layer on ``shape``; errors point inside."""
+    """(index, layer, its input, its output) for each layer on ``shape``, a Repeat's copies
+    written out in its place; errors point inside, at the layer as the spec writes it."""
     from ..analysis import check_initializers  # the analysis imports this module's family lazily
 
-    for j, layer in enumerate(layers):
+    for layer, path, _ in expand(list(layers), ()):
+        j = int(path[0])
         errors = layer.argument_errors()
         if errors:
-            raise errors[0].inside("layers", j)
+            raise errors[0].inside("layers", *path)
         try:
             out = layer.output_shape(shape)
             check_initializers(layer, shape)
         except ShapeError as err:
-            raise err.inside("layers", j) from None
+            raise err.inside("layers", *path) from None
         yield j, layer, shape, out
         shape = out
 
@@ -92,10 +94,10 @@ class Sequential(Layer):
         return None
 
     def sublayers(self) -> tuple[Layer, ...]:
-        return tuple(self.layers)
+        return tuple(layer for layer, _, _ in expand(list(self.layers), ()))  # as Keras holds them
 
     def to_keras(self, keras: Any, name: str | None) -> Any:
-        block = keras.Sequential([layer.to_keras(keras, layer.name) for layer in self.layers], name=name)
+        block = keras.Sequential([layer.to_keras(keras, layer.name) for layer in self.sublayers()], name=name)
         block.trainable = self.trainable
         return block
 
@@ -137,3 +139,55 @@ def expand(layers: list[Layer], prefix: Path = ("layers",)) -> list[tuple[Layer,
         else:
             out.append((layer, (*prefix, i), None))
     return out
+
+
+#: The most layers a Sequential model (or a nested block) may have once every Repeat is
+#: written out (KS505, an error beyond). Keras builds, and loads, a Sequential model's graph
+#: with one recursive Python call per layer (``Function._build_map_helper``): near 1,000
+#: layers that passes Python's recursion limit of 1,000 and Keras fails with RecursionError.
+#: 900 leaves room for the frames of whatever calls it (a test runner, a notebook).
+MAX_LAYERS = 900
+#: Beyond this many, KS505 warns: Keras takes minutes to trace the training step and to load
+#: the model (loading adds the layers one by one, rebuilding the graph each time).
+SLOW_LAYERS = 500
+
+
+def layer_count(layers: list[Layer] | tuple[Layer, ...]) -> int:
+    """How many layers ``layers`` stands for with every Repeat written out, without writing them out.
+
+    A nested block counts as one layer (it is one node of its model's graph); Input layers
+    are not counted (Keras's ``model.layers`` does not list them).
+    """
+    total = 0
+    for layer in layers:
+        if isinstance(layer, Repeat):
+            total += layer.times * layer_count(layer.layers)
+        elif layer.kind != "Input":
+            total += 1
+    return total
+
+
+def deep_lists(layers: list[Layer], prefix: Path = ("layers",)) -> Iterator[tuple[int, Path, Path]]:
+    """``(layers once Repeat is written out, the list's path, where to point)`` for the model and for
+    each nested block holding more than :data:`SLOW_LAYERS`.
+
+    The place is the ``times`` of the Repeat that adds the most layers, else the list itself:
+    that is what a user shortens. Each nested block is its own graph, so it is counted apart.
+    """
+    count = layer_count(layers)
+    if count > SLOW_LAYERS:
+        repeats = [(layer.times * layer_count(layer.layers), i) for i, layer in enumerate(layers) if isinstance(layer, Repeat)]
+        yield count, prefix, ((*prefix, max(repeats)[1], "times") if repeats else prefix)
+    for i, layer in enumerate(layers):
+        yield from _deep_inside(layer, (*prefix, i))
+
+
+def _deep_inside(layer: Layer, path: Path) -> Iterator[tuple[int, Path, Path]]:
+    if isinstance(layer, Repeat):  # its copies are alike: the blocks inside are checked once
+        for j, inner in enumerate(layer.layers):
+            yield from _deep_inside(inner, (*path, "layers", j))
+    elif isinstance(layer, Sequential):
+        yield from deep_lists(list(layer.layers), (*path, "layers"))
+    else:
+        for inner in layer.sublayers():  # a wrapper's layer (TimeDistributed holding a block)
+            yield from _deep_inside(inner, path)

@@ -18,6 +18,7 @@ by building each layer:
 
 from __future__ import annotations
 
+import math
 from typing import ClassVar, Literal
 
 from pydantic import Field
@@ -272,6 +273,13 @@ class _SeparableConv(_ConvBase):
             shape, self.filters, self.kernel_size, self.strides, self.padding,
             self.data_format, self.dilation_rate, layer=self.kind,
         )  # fmt: skip
+
+    def intermediate_size(self, shape: Shape) -> int:
+        # The depthwise step's output, c * depth_multiplier channels at the output's spatial
+        # size, is kept for the backward pass: with a large multiplier it dwarfs the output.
+        out = self.output_shape(shape)
+        spatial = out[2:] if self.data_format == "channels_first" else out[1:-1]
+        return math.prod(d or 1 for d in spatial) * channels(self, shape) * self.depth_multiplier
 
     def weights(self, shape: Shape) -> tuple[Weight, ...]:
         c = channels(self, shape)
