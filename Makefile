@@ -35,7 +35,7 @@ test: venv
 	$(BIN)/ruff check kerasspec tests benchmarks scripts
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The lint-path tests only (seconds): no Keras builds or training.
+# The tests not marked slow: no Keras builds or training (over 3,000 tests: minutes, not seconds).
 test-fast: venv
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 

@@ -267,8 +267,8 @@ def load_idx_split(
         )
     if len(images) != len(labels):
         raise DataError(
-            f"{root}: {images_path.name} has {len(images)} images but "
-            f"{labels_path.name} has {len(labels)} labels"
+            f"{root}: {images_path.name} has {len(images):,} images but "
+            f"{labels_path.name} has {len(labels):,} labels"
         )
     return images, labels
 
@@ -1058,7 +1058,7 @@ def _check_y(
         raise DataError(f"{where}: {what} has shape {y.shape}; expected class ids (count,)")
     if len(y) != n:
         raise DataError(
-            f"{where}: {x_name} has {n} samples but {what} has {len(y)} labels; "
+            f"{where}: {x_name} has {n:,} samples but {what} has {len(y):,} labels; "
             "they must be the same length"
         )
     if y.dtype.kind == "f":
@@ -1098,7 +1098,7 @@ def _check_targets(where: str | Path, what: str, y: np.ndarray, n: int, x_name: 
         raise DataError(f"{where}: {what} has shape {y.shape}; {wanted}{hint}")
     if len(y) != n:
         raise DataError(
-            f"{where}: {x_name} has {n} samples but {what} has {len(y)} targets; "
+            f"{where}: {x_name} has {n:,} samples but {what} has {len(y):,} targets; "
             "they must be the same length"
         )
     if task == "multi_label":

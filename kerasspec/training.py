@@ -340,9 +340,18 @@ def _train_in(
         _clear_previous_run(out, log)
     write_text(out / "spec.yaml", resolved)
 
-    from .build import build_model, import_keras, make_callbacks, save_model
+    from .build import (
+        build_model,
+        import_keras,
+        import_tensorflow_quietly,
+        make_callbacks,
+        save_model,
+    )
 
     keras = import_keras()
+    # On JAX or PyTorch, Keras still imports an installed TensorFlow (set_random_seed, every
+    # checkpoint save, TensorBoard): now, without its native log lines in the middle of training.
+    import_tensorflow_quietly()
     strategy = _strategy(fit.distribute)  # before any TensorFlow op: collective ops are set up at start
     if fit.seed is not None:
         keras.utils.set_random_seed(fit.seed)
@@ -376,9 +385,6 @@ def _train_in(
 
         if importlib.util.find_spec("tensorboard") is None:
             raise TrainError("--tensorboard needs the tensorboard package: pip install tensorboard")
-        from .build import import_tensorflow_quietly
-
-        import_tensorflow_quietly()  # TensorBoard writes through TensorFlow on every backend
         callbacks.append(keras.callbacks.TensorBoard(log_dir=str(out / "tensorboard")))
     if verbose is None:
         verbose = 1 if sys.stdout.isatty() else 2

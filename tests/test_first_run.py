@@ -115,6 +115,29 @@ def test_layer_count_counts_what_expand_writes_out() -> None:
     assert layer_count(spec.layers) == len(written) == 22
 
 
+def test_a_repeat_inside_a_nested_block_is_written_out_there() -> None:
+    # It crashed the analysis ("Repeat is expanded before analysis"); errors point at the layer as written.
+    block = {"type": "Sequential", "layers": [{"type": "Repeat", "times": 3, "layers": [{"type": "Dense", "units": 2}]}]}
+    spec = {"name": "b", "input_shape": [4], "layers": [block]}
+    summary = kerasspec.summarize(spec)
+    assert summary.total_params == (4 * 2 + 2) + 2 * (2 * 2 + 2)
+    block["layers"][0]["layers"][0] = {"type": "Conv2D", "filters": 2, "kernel_size": 3}
+    assert [(d.code, d.path) for d in kerasspec.check(spec)] == [("KS302", "/layers/0/layers/0/layers/0")]
+
+
+@pytest.mark.keras
+@pytest.mark.slow
+def test_a_repeat_inside_a_nested_block_builds_as_keras_counts_it() -> None:
+    pytest.importorskip("keras")
+    block = {"type": "Sequential", "name": "stack",
+             "layers": [{"type": "Repeat", "times": 3, "layers": [{"type": "Dense", "units": 2}, {"type": "Dropout", "rate": 0.1}]}]}  # fmt: skip
+    spec = {"name": "b", "input_shape": [4], "layers": [block, {"type": "Dense", "units": 1}]}
+    model = kerasspec.build_model(spec)
+    summary = kerasspec.summarize(spec)
+    assert len(model.layers[0].layers) == 6 and model.count_params() == summary.total_params
+    assert [tuple(layer.output.shape) for layer in model.layers] == [s.output_shape for s in summary.layers]
+
+
 @pytest.mark.keras
 @pytest.mark.slow
 def test_keras_fails_near_a_thousand_layers_and_kerasspec_builds_the_limit() -> None:
@@ -223,9 +246,9 @@ def poisoned(tmp_path: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), str(ROOT)]), "TF_CPP_MIN_LOG_LEVEL": "3"}
 
 
-def _kerasspec(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+def _kerasspec(args: list[str], env: dict[str, str], cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "kerasspec", *args], capture_output=True, text=True, env=env,
-                          cwd=cwd, timeout=120)
+                          cwd=cwd, timeout=timeout)
 
 
 @pytest.mark.parametrize(
@@ -362,9 +385,18 @@ def test_evaluate_offline_prints_no_training_banner_and_no_download_lines(tmp_pa
 def test_other_backends_print_no_tensorflow_log_lines(backend: str, tmp_path: Path) -> None:
     if importlib.util.find_spec(backend) is None or importlib.util.find_spec("tensorflow") is None:
         pytest.skip(f"needs {backend} and TensorFlow (make test installs both)")
+    import numpy as np
+
+    from kerasspec.data import load_sample
+
+    ds = load_sample()
+    sample_npz = tmp_path / "mnist_sample.npz"
+    np.savez(sample_npz, x_train=ds.x_train, y_train=ds.y_train, x_test=ds.x_test, y_test=ds.y_test)
     env = {k: v for k, v in os.environ.items() if k not in ("TF_CPP_MIN_LOG_LEVEL", "KERAS_BACKEND")}
     env["PYTHONPATH"] = str(ROOT)
-    proc = _kerasspec(["build", str(MLP), "-o", str(tmp_path / "m.keras"), "--backend", backend], env, tmp_path)
+    # Training seeds (set_random_seed), saves checkpoints and the model: each imports TensorFlow.
+    proc = _kerasspec(["train", str(MLP), "--run-dir", str(tmp_path / "run"), "--backend", backend, "--epochs", "1",
+                       "--limit", "256", "--seed", "1", "--quiet", "--data", str(sample_npz)], env, tmp_path, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     # Saving imports TensorFlow on every backend; its native start-up lines must stay hidden.
     for noise in ("oneDNN", "absl::InitializeLog", "cpu_feature_guard", "port.cc"):
