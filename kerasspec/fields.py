@@ -8,8 +8,6 @@ one error whose type is the kerasspec code (``KS203``...), so that
 Schema, so editors complete and explain the field.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 

@@ -14,8 +14,6 @@ initializers...). ``kerasspec.spec`` adds the families of ``compile`` and ``fit`
 (schedules, optimizers, losses, metrics, callbacks) on the same machinery.
 """
 
-from __future__ import annotations
-
 import typing
 from dataclasses import dataclass
 from functools import cached_property

@@ -9,8 +9,6 @@ defaults. Every model is strict (``units: "32"`` and ``filters: 32.5`` are
 errors, not coerced) and closed (unknown keys are errors).
 """
 
-from __future__ import annotations
-
 import re
 from typing import Annotated, Any, ClassVar, Literal, Union
 
@@ -393,7 +391,7 @@ class LossScaleOptimizer(KerasObject):
     MODULE: ClassVar[str] = "optimizers"
     EXAMPLE: ClassVar[dict[str, Any]] = {"inner_optimizer": "adam"}
     type: Literal["LossScaleOptimizer"]
-    inner_optimizer: Optimizer = Field(description="The optimizer that applies the gradients: a name or an object.")
+    inner_optimizer: "Optimizer" = Field(description="The optimizer that applies the gradients: a name or an object.")
     initial_scale: Number = doc(32768.0, "The starting loss scale.")
     dynamic_growth_steps: StrictInt = doc(2000, "Double the scale after this many steps with finite gradients.")
     name: str | None = doc(None, "The optimizer's name; Keras names it after its class.")

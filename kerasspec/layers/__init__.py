@@ -21,8 +21,6 @@ so that only the families a spec uses are imported and only the layer kinds it
 uses get a validator.
 """
 
-from __future__ import annotations
-
 import importlib
 from functools import cache
 from types import ModuleType

@@ -11,8 +11,6 @@ that the training rules (KS403/KS404) see a ``{type: Softmax}`` at the end of a
 model as a softmax output and a LeakyReLU as values that are not probabilities.
 """
 
-from __future__ import annotations
-
 from typing import Any, ClassVar, Literal
 
 from pydantic import Field

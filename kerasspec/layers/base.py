@@ -19,8 +19,6 @@ class. A definition gives:
 one definition in its family module plus rows in the table tests.
 """
 
-from __future__ import annotations
-
 import math
 from typing import Annotated, Any, ClassVar, NamedTuple
 
@@ -160,7 +158,7 @@ class Layer(BaseModel):
             return "linear"
         return act or "linear"
 
-    def sublayers(self) -> tuple[Layer, ...]:
+    def sublayers(self) -> tuple["Layer", ...]:
         """Layers held inside this one (wrappers, nested blocks), for rules that look inside."""
         return ()
 
@@ -197,7 +195,7 @@ class Unanalysable(Layer):
     stands_for: str = "Layer"
 
     @classmethod
-    def of(cls, kind: str | None) -> Unanalysable:
+    def of(cls, kind: str | None) -> "Unanalysable":
         from . import layer_class
 
         known = layer_class(kind) if kind else None

@@ -12,8 +12,6 @@ expand it (:func:`expand`), so the summary and the built model show every
 copy, as the hand-written model would.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from typing import Annotated, Any, ClassVar, Literal
 

@@ -16,8 +16,6 @@ by building each layer:
 - ``output_padding`` must be below `strides` on every axis (transposed convolutions).
 """
 
-from __future__ import annotations
-
 import math
 from typing import ClassVar, Literal
 

@@ -16,8 +16,6 @@ each layer in a ``Sequential``:
   features all equal ``mask_value``).
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, PlainValidator, WithJsonSchema

@@ -7,8 +7,6 @@ Keras checks few values here: `epsilon` and `momentum` take any number, and an
 axis out of range fails when the model is built (KS309).
 """
 
-from __future__ import annotations
-
 from typing import Any, ClassVar, Literal
 
 from pydantic import Field

@@ -12,8 +12,6 @@ What Keras 3 does (``keras/src/layers/pooling/``), checked by building each laye
   whatever the input.
 """
 
-from __future__ import annotations
-
 from typing import ClassVar, Literal
 
 from pydantic import Field

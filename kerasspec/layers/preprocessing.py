@@ -24,8 +24,6 @@ nothing) when the layer runs, the spec refuses it, and the definition lists it
 in ``STRICTER_THAN_KERAS`` with the reason.
 """
 
-from __future__ import annotations
-
 import math
 from collections.abc import Callable
 from typing import Annotated, Any, ClassVar, Literal

@@ -33,8 +33,6 @@ Stricter than Keras, on purpose (see ``STRICTER_THAN_KERAS``):
 - `dropout`/`recurrent_dropout` outside [0, 1] are refused instead of clipped.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, PlainValidator, WithJsonSchema

@@ -11,8 +11,6 @@ model (a mask that does not broadcast fails in ``fit``), so neither does the
 rule here.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field

@@ -8,8 +8,6 @@ Cropping1D has no `data_format` (it crops axis 1); UpSampling1D and RepeatVector
 take a plain int (a list is a TypeError); UpSampling2D lower-cases `interpolation`.
 """
 
-from __future__ import annotations
-
 from typing import ClassVar, Literal
 
 from pydantic import Field

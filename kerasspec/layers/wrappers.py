@@ -33,8 +33,6 @@ Stricter than Keras, on purpose:
   the inner layer's own rules, rank included.
 """
 
-from __future__ import annotations
-
 from typing import Any, ClassVar, Literal
 
 from pydantic import Field
