@@ -46,6 +46,8 @@ lint: venv
 schema: venv
 	$(BIN)/python -c "from kerasspec.layers import index_source; print(index_source(), end='')" > kerasspec/layers/_index.py.tmp
 	mv kerasspec/layers/_index.py.tmp kerasspec/layers/_index.py
+	$(BIN)/python -c "from kerasspec.objects import index_source; print(index_source(), end='')" > kerasspec/objects/_index.py.tmp
+	mv kerasspec/objects/_index.py.tmp kerasspec/objects/_index.py
 	$(BIN)/kerasspec schema > spec_schema/kerasspec.schema.json.tmp
 	mv spec_schema/kerasspec.schema.json.tmp spec_schema/kerasspec.schema.json
 

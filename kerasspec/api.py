@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import loader, space
+from . import loader
 from .analysis import ShapeAnalysis, analyse_shapes
 from .datafiles import resolve
 from .diagnostics import Diagnostic, SpecError, has_errors, parse_pointer, sort_key
@@ -93,7 +93,9 @@ def run(source: Source, options: Options = Options()) -> Result:
     result = Result(doc, diagnostics=list(doc.diagnostics))
     if doc.data is None and has_errors(doc.diagnostics):
         return result
-    if space.document_holds_spaces(doc):
+    if doc.holds_spaces():
+        from . import space  # only for a spec with spaces: a plain check never imports it
+
         return space.run(doc, options, result)
     validated = validate(doc)
     result.diagnostics += validated.diagnostics

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import keras
 
 #: Optimizer names -> Keras classes (Keras lower-cases a name before it looks it up).
-OPTIMIZER_CLASSES: dict[str, str] = {name: S.OPTIMIZERS.resolve(name)[1] for name in S.names.OPTIMIZERS}  # type: ignore[index]
+OPTIMIZER_CLASSES: dict[str, str] = {name: S.OPTIMIZERS.resolve_type(name) for name in S.names.OPTIMIZERS}  # type: ignore[misc]
 
 
 def quiet_tensorflow() -> None:

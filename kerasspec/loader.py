@@ -137,6 +137,31 @@ class Limits:
 _DEFAULT_LIMITS = Limits()
 
 
+#: Each kind of search space and the keys its mapping may hold (the first one names the
+#: kind): ``{choice: [...]}``, ``{int: [lo, hi], step: 2}``... (analysed by kerasspec.space).
+SPACE_KINDS: dict[str, tuple[str, ...]] = {
+    "choice": ("choice",),
+    "int": ("int", "step", "sampling"),
+    "float": ("float", "step", "sampling"),
+    "boolean": ("boolean",),
+}
+_SPACE_KEYS = frozenset(SPACE_KINDS)
+
+
+def holds_spaces(data: Any) -> bool:
+    """Whether plain data holds a search space anywhere (a mapping with a space key and no `type`)."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "type" not in node and not _SPACE_KEYS.isdisjoint(node):
+                return True
+            stack.extend(v for v in node.values() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, dict | list))
+    return False
+
+
 @dataclass
 class Document:
     """A loaded spec: its data, where each part of it is written, and what went wrong reading it."""
@@ -169,6 +194,12 @@ class Document:
             if not p:
                 return None
             p = p[:-1]
+
+    def holds_spaces(self) -> bool:
+        """Whether the document holds a search space (on every check: its recorded keys first)."""
+        if self.key_positions and _SPACE_KEYS.isdisjoint(path[-1] for path in self.key_positions if path):
+            return False  # no key of the file is a space's: no space (the common case, in microseconds)
+        return holds_spaces(self.data)
 
     def is_reported(self, path: KeyPath) -> bool:
         """Whether `path` or one of its ancestors was already reported by the loader."""

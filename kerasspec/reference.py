@@ -112,7 +112,8 @@ def render() -> str:
         ("Constraint objects", CONSTRAINTS, ""),
     )  # fmt: skip
     for title, family, case in families:
-        out += [f"## {title}", ""]
+        # The anchor the family's union links to (`[Initializers](#initializers)`).
+        out += [f'<a id="{family.module}"></a>', "", f"## {title}", ""]
         if family.names:
             out += ["As a string, any of: " + ", ".join(f"`{n}`" for n in family.names) + f"{case}.", ""]
         if family.excluded:

@@ -14,6 +14,7 @@ from pydantic.json_schema import models_json_schema
 
 from .layers import all_classes
 from .layers.base import LAYER_REF
+from .objects import ALL_FAMILIES, OBJECT_REF
 from .space import allow_spaces
 from .spec import Spec
 
@@ -106,38 +107,59 @@ FIELD_DOCS: dict[str, str] = {
 }
 
 
-def _layer_defs() -> dict[str, Any]:
-    """The ``$defs`` of every layer definition, and ``Layer``: the union of them on ``type``."""
-    classes = all_classes()
+def _definitions() -> dict[str, Any]:
+    """The ``$defs`` of every layer and object class; ``Layer``, the union of the layers on
+    ``type``; and one union per family of objects (``Initializers``, ``Optimizers``...)."""
+    layers = all_classes()
+    families = list(ALL_FAMILIES.values())
+    classes = [*layers, *(cls for family in families for cls in family.classes)]
     _, top = models_json_schema([(cls, "validation") for cls in classes], by_alias=True, ref_template="#/$defs/{model}")
     defs: dict[str, Any] = top["$defs"]
-    refs = {cls.__name__: f"#/$defs/{cls.__name__}" for cls in classes}
-    defs["Layer"] = {
-        "description": "A layer: `type` names its Keras class; the other fields are its constructor arguments.",
-        "oneOf": [{"$ref": ref} for ref in refs.values()],
-        "discriminator": {
-            "propertyName": "type",
-            "mapping": {t: refs[cls.__name__] for cls in classes for t in cls.TYPES},
-        },
-    }
+    # Every class keeps its own name (no two classes share one), so refs are written from it.
+    assert set(defs) >= {cls.__name__ for cls in classes}, "two definitions share a name"
+
+    def union(description: str, types: dict[str, type]) -> dict[str, Any]:
+        refs = {cls.__name__: f"#/$defs/{cls.__name__}" for cls in types.values()}
+        return {
+            "description": description,
+            "oneOf": [{"$ref": ref} for ref in refs.values()],
+            "discriminator": {"propertyName": "type", "mapping": {t: refs[cls.__name__] for t, cls in types.items()}},
+        }
+
+    defs["Layer"] = union(
+        "A layer: `type` names its Keras class; the other fields are its constructor arguments.",
+        {t: cls for cls in layers for t in cls.TYPES},
+    )
+    for family in families:
+        defs[_family_def(family.module)] = union(
+            f"A {family.what} object: `type` names its Keras class; the other fields are its constructor arguments.",
+            family.types,
+        )
     return defs
 
 
-def _link_layers(node: Any) -> Any:
+def _family_def(module: str) -> str:
+    return module.capitalize()  # "initializers" -> "Initializers"
+
+
+def _link(node: Any) -> Any:
+    """Swap the markers of layer and object fields for references to their unions."""
     if isinstance(node, dict):
         if node.get(LAYER_REF) is True:
             return {"$ref": "#/$defs/Layer"}
-        return {k: _link_layers(v) for k, v in node.items()}
+        if OBJECT_REF in node:
+            return {"$ref": f"#/$defs/{_family_def(node[OBJECT_REF])}"}
+        return {k: _link(v) for k, v in node.items()}
     if isinstance(node, list):
-        return [_link_layers(v) for v in node]
+        return [_link(v) for v in node]
     return node
 
 
 @cache
 def json_schema() -> dict[str, Any]:
     schema = Spec.model_json_schema(by_alias=True, mode="validation")
-    schema["$defs"] = {**schema.get("$defs", {}), **_layer_defs()}
-    schema = _link_layers(schema)
+    schema["$defs"] = {**schema.get("$defs", {}), **_definitions()}
+    schema = _link(schema)
     for definition in (schema, *schema["$defs"].values()):
         for name, prop in definition.get("properties", {}).items():
             if "description" not in prop:

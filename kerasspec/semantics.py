@@ -23,7 +23,7 @@ from .layers import Layer
 from .layers.blocks import expand
 from .layers.core import Input
 from .names import did_you_mean
-from .objects import run_problems
+from .objects import KerasObject, run_problems
 from .shapes import fmt_list
 from .tasks import TASKS, Context, LossInfo, OutputActivation, loss_info
 
@@ -412,7 +412,7 @@ def history_keys(spec: S.Spec) -> list[str] | None:
     fit = spec.fit or S.Fit()
     logged = ["loss", *S.metric_names(spec.compile)]
     keys = logged + ([f"val_{k}" for k in logged] if fit.validation_split > 0 else [])
-    if any(isinstance(c, S.ReduceLROnPlateau) for c in fit.callbacks):
+    if any(c.kind == "ReduceLROnPlateau" for c in fit.callbacks):
         keys.append("learning_rate")
     return keys
 
@@ -444,7 +444,7 @@ def callback_problems(spec: S.Spec) -> Iterator[Diagnostic]:
                 hint=hint,
             )
         lr = getattr(getattr(optimizer, "inner_optimizer", optimizer), "learning_rate", None)
-        if isinstance(callback, S.ReduceLROnPlateau) and isinstance(lr, S.KerasObject):
+        if callback.kind == "ReduceLROnPlateau" and isinstance(lr, KerasObject):
             yield Diagnostic(
                 "KS211",
                 f"ReduceLROnPlateau sets the learning rate, but compile.optimizer's learning_rate is a "
@@ -452,7 +452,7 @@ def callback_problems(spec: S.Spec) -> Iterator[Diagnostic]:
                 path=pointer(("fit", "callbacks", i)),
                 hint="use a fixed learning_rate with ReduceLROnPlateau, or the schedule alone",
             )
-        swaps = isinstance(callback, S.SwapEMAWeights) and (callback.swap_on_epoch or (spec.fit.validation_split > 0))
+        swaps = callback.kind == "SwapEMAWeights" and (callback.swap_on_epoch or (spec.fit.validation_split > 0))
         if swaps and not _uses_ema(optimizer):
             yield Diagnostic(
                 "KS211",

@@ -51,7 +51,8 @@ from .datafiles import DataProblem, resolve
 from .datafiles import describe as describe_data
 from .diagnostics import Diagnostic, Severity, pointer, sort_key
 from .layers import LayerItem
-from .loader import Document
+from .loader import SPACE_KINDS as KINDS
+from .loader import Document, holds_spaces
 from .names import did_you_mean
 from .semantics import _names as data_array_names
 from .semantics import check_semantics, history_keys
@@ -79,13 +80,6 @@ __all__ = [
 
 Path = tuple[str | int, ...]
 
-#: Each kind of space and the keys its mapping may hold (the first one names the kind).
-KINDS: dict[str, tuple[str, ...]] = {
-    "choice": ("choice",),
-    "int": ("int", "step", "sampling"),
-    "float": ("float", "step", "sampling"),
-    "boolean": ("boolean",),
-}
 #: KerasTuner's samplings of a numeric range.
 SAMPLINGS = ("linear", "log", "reverse_log")
 #: The sections whose values may be spaces; anywhere else a space is KS214.
@@ -255,24 +249,8 @@ def _is_space_node(node: Any) -> bool:
 
 
 def document_holds_spaces(doc: Document) -> bool:
-    """Whether a loaded document holds a search space (on every check: its recorded keys first)."""
-    if doc.key_positions and _KIND_KEYS.isdisjoint(path[-1] for path in doc.key_positions if path):
-        return False  # no key of the file is a space's: no space (the common case, in microseconds)
-    return holds_spaces(doc.data)
-
-
-def holds_spaces(data: Any) -> bool:
-    """Whether a document holds a search space anywhere."""
-    stack = [data]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if "type" not in node and not _KIND_KEYS.isdisjoint(node):
-                return True
-            stack.extend(v for v in node.values() if isinstance(v, dict | list))
-        elif isinstance(node, list):
-            stack.extend(v for v in node if isinstance(v, dict | list))
-    return False
+    """Whether a loaded document holds a search space."""
+    return doc.holds_spaces()
 
 
 @dataclass

@@ -115,7 +115,7 @@ def _bad_fields(exc: ValidationError) -> set[str] | None:
     """The top-level fields an error list blames, or None when it blames the item as a whole."""
     fields: set[str] = set()
     for err in exc.errors():
-        loc = [p for p in err["loc"] if not (isinstance(p, str) and p in S.UNION_TAGS)]
+        loc = err["loc"]
         if not loc or not isinstance(loc[0], str) or err["type"] == "missing" or loc[0] == "type":
             return None
         fields.add(loc[0])
@@ -235,7 +235,7 @@ _SCALAR_TAGS = frozenset({"int", "float", "str", "bool", "none"})
 
 def _branch_kind(part: Any) -> str | None:
     """What a smart-union branch tag takes: 'mapping', 'list' or 'scalar'; None if not a tag."""
-    if not isinstance(part, str) or part in S.UNION_TAGS:
+    if not isinstance(part, str):
         return None
     inner = part
     if part.startswith("function-") and part.endswith("]") and "[" in part:
@@ -276,7 +276,7 @@ def _fitting_branches(errors: list[Any], data: Any) -> list[Any]:
                 if fit:
                     fits[where].add(part)
                 break
-            elif not (isinstance(part, str) and part in S.UNION_TAGS):
+            else:
                 break
         tagged.append((err, where, fit))
     # Drop a branch that does not fit only when another one does.
@@ -301,7 +301,7 @@ def _resolve(loc: tuple[Any, ...], data: Any) -> tuple[Path, str]:
                 owner = f"layers[{part}]"  # until its `type` names it better
             path.append(part)
             node = node[part]
-        elif isinstance(part, str) and (part in S.UNION_TAGS or _branch_kind(part) is not None):
+        elif isinstance(part, str) and _branch_kind(part) is not None:
             continue
         else:
             if isinstance(node, dict) and isinstance(node.get("type"), str):
@@ -323,7 +323,7 @@ def _model_at(path: Path, data: Any) -> type[BaseModel] | None:
         return _SECTIONS.get(path[0])
     family = S.field_family(_object_field(path))
     if family is not None and isinstance(kind, str):
-        return family.types.get(kind)
+        return family.class_of(kind)
     return None
 
 
@@ -366,7 +366,8 @@ def _convert(err: Any, path: Path, owner: str, doc: Document) -> Diagnostic:
     if etype == "KS202":  # an unknown layer type: the type is the whole message
         code, message, hint = etype, err["msg"], ctx.get("hint")
     elif _KS.match(etype):
-        code, message, hint = etype, f"{where}: {err['msg']}", ctx.get("hint")
+        # An object's unknown or missing `type` says all in its message (`unknown loss type 'X'`).
+        code, message, hint = etype, err["msg"] if ctx.get("whole") else f"{where}: {err['msg']}", ctx.get("hint")
     elif etype == "extra_forbidden":
         code, key_pos = "KS201", True
         model = _model_at(path[:-1], doc.data)
@@ -378,23 +379,6 @@ def _convert(err: Any, path: Path, owner: str, doc: Document) -> Diagnostic:
         code = "KS204"
         message = f"{owner} is missing required field '{field}'"
         hint = f"add `{field}: ...` to {owner}"
-    elif etype in ("union_tag_invalid", "union_tag_not_found"):
-        family = S.field_family(_object_field(path))
-        registry = list(family.types) if family else list(ctx.get("expected_tags", "").replace("'", "").split(", "))
-        unknown_code, what = (family.code, f"{family.what} type") if family else ("KS202", "type")
-        if etype == "union_tag_not_found":
-            code = "KS204"
-            message = f"{what.rsplit(' ', 1)[0]} has no 'type'"
-            hint = f"add `type: ...`, one of {', '.join(registry[:6])}, ..."
-        else:
-            tag = ctx.get("tag", "")
-            code = unknown_code
-            path = (*path, "type")
-            message = f"unknown {what} '{tag}'"
-            why = dict(family.excluded).get(tag) if family else None
-            if why:
-                message = f"{what.rsplit(' ', 1)[0]} type '{tag}' is not part of the spec language"
-            hint = f"{tag} is left out: {why}" if why else did_you_mean(tag, registry)
     elif etype == "literal_error":
         code = "KS206"
         message = f"{where}: expected {ctx.get('expected', 'one of the allowed values')}, got {describe(value)}"

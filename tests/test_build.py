@@ -175,7 +175,7 @@ def _loss_kind(loss: str) -> str:
     return "one_hot"
 
 
-OPTIMIZER_OBJECTS = [t for cls in S.OPTIMIZER_CLASSES for t in _types(cls)]
+OPTIMIZER_OBJECTS = [t for cls in S.OPTIMIZERS.classes for t in _types(cls)]
 
 
 def _example(family: Any, kind: str) -> dict[str, Any]:
@@ -201,7 +201,7 @@ def test_optimizer_settings_reach_keras() -> None:
     assert config["learning_rate"] == pytest.approx(0.05)
 
 
-LOSS_OBJECTS = [t for cls in S.LOSS_CLASSES for t in _types(cls)]
+LOSS_OBJECTS = [t for cls in S.LOSSES.classes for t in _types(cls)]
 
 
 @pytest.mark.parametrize("loss", [*LOSS_OBJECTS, *(f"name:{n}" for n in names.LOSSES)])
@@ -232,7 +232,7 @@ def _metric_kind(metric: str) -> str:
     return "one_hot"
 
 
-METRIC_OBJECTS = [t for cls in S.METRIC_CLASSES for t in _types(cls)]
+METRIC_OBJECTS = [t for cls in S.METRICS.classes for t in _types(cls)]
 _KIND_LOSS = {"sparse": "sparse_categorical_crossentropy", "binary": "binary_crossentropy", "one_hot": "categorical_crossentropy"}
 
 

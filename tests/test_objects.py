@@ -22,6 +22,8 @@ from __future__ import annotations
 import inspect
 import json
 import math
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +69,47 @@ def _errors(doc: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 # --------------------------------------------------------------------------- catalogue
+
+
+def test_object_index_is_current() -> None:
+    committed = (Path(objects.__file__).parent / "_index.py").read_text(encoding="utf-8")
+    assert committed == objects.index_source(), "run `make schema` to regenerate kerasspec/objects/_index.py"
+
+
+def test_every_family_is_a_module_of_the_catalogue() -> None:
+    assert list(objects.ALL_FAMILIES.values()) == list(FAMILIES.values())
+    for family in FAMILIES.values():
+        assert family.classes and all(cls.MODULE for cls in family.classes)
+        assert list(family.spellings) == [t for cls in family.classes for t in cls.types()]
+
+
+@pytest.mark.parametrize("module", ["initializers", "regularizers", "constraints", "optimizers"])
+def test_every_name_resolves_without_importing_the_classes(module: str) -> None:
+    # Names of losses and metrics are Keras functions (`mse`), not classes: those families' names stay names.
+    family = FAMILIES[module]
+    for name in family.names:
+        kind = family.resolve_type(name)
+        assert kind in family.spellings, name
+        cls, same = family.resolve(name)  # type: ignore[misc]
+        assert same == kind and kind in cls.types()
+
+
+def test_a_spec_of_names_imports_no_object_class() -> None:
+    # What makes `check` fast: objects written as names build no class, and a family's module
+    # is imported only for the objects a spec writes as mappings.
+    code = (
+        "import sys, kerasspec\n"
+        "kerasspec.check({'input_shape': [4], 'layers': [{'type': 'Dense', 'units': 3, 'activation': 'softmax',"
+        " 'kernel_regularizer': 'l2'}], 'compile': {'optimizer': 'adam', 'loss': 'categorical_crossentropy',"
+        " 'metrics': ['accuracy', {'type': 'AUC'}]}})\n"
+        "print(sorted(m.rsplit('.', 1)[1] for m in sys.modules if m.startswith('kerasspec.objects.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")[-2]
+    # The shape checks ask the classes of the weights' initializers and regularizer (glorot_uniform,
+    # zeros, l2) which weights they serve; AUC is a mapping. No optimizer or loss class is built.
+    assert out == "['_index', 'initializers', 'metrics', 'regularizers']"
+
+
 
 
 @pytest.mark.keras

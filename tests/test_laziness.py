@@ -1,0 +1,56 @@
+"""What a check builds: validators only for the layer kinds and objects a spec uses (issue #8, point 8).
+
+Each test runs in a fresh interpreter, where nothing else has been imported or built.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Every pydantic model class that exists in the process, and which of them have a validator.
+_REPORT = """
+import json, sys
+from pydantic import BaseModel
+
+def walk(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from walk(sub)
+
+classes = {c for c in walk(BaseModel) if c.__module__.startswith("kerasspec")}
+print(json.dumps({
+    "built": sorted(c.__name__ for c in classes if c.__pydantic_complete__),
+    "modules": sorted(m for m in sys.modules if m.startswith("kerasspec.")),
+}))
+"""
+
+
+def _run(code: str) -> dict[str, list[str]]:
+    out = subprocess.run([sys.executable, "-c", code + _REPORT], capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(out.stdout.splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_importing_kerasspec_builds_no_validator() -> None:
+    state = _run("import kerasspec\n")
+    assert state["built"] == []
+    # Neither the layer families nor the object modules nor the search spaces are imported.
+    assert not [m for m in state["modules"] if m.startswith(("kerasspec.layers.", "kerasspec.objects.")) and not m.endswith(
+        ("._index", ".base", ".blocks", ".core")
+    )]
+    assert "kerasspec.space" not in state["modules"]
+
+
+def test_a_check_builds_the_validators_of_what_the_spec_uses() -> None:
+    state = _run("import kerasspec\nkerasspec.check('examples/keras_io_mnist_convnet.yaml')\n")
+    # The spec (its sections are part of its validator), the five layer kinds it names, and
+    # the default names of the `.npz` arrays (made when the data is assumed). Its optimizer,
+    # loss and metric are names: no object class is built for them.
+    assert state["built"] == ["ArrayNames", "Conv2D", "Dense", "Dropout", "Flatten", "MaxPooling2D", "Spec"]
+    assert "kerasspec.objects.optimizers" not in state["modules"]
+    assert "kerasspec.objects.losses" not in state["modules"]
+    assert "kerasspec.space" not in state["modules"]
