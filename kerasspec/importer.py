@@ -5,6 +5,28 @@ A ``.keras`` file is a zip archive whose ``config.json`` describes the model;
 plain data: it never calls ``keras.models.load_model``, never deserializes a
 Lambda or a custom object, and needs no TensorFlow. Layers, optimizers, losses
 and metrics kerasspec does not support are reported as diagnostics naming them.
+
+Layers inside layers are converted the same way as the model's own, and a finding about
+one points at its place in the spec (``/layers/0/layers/2``, ``/layers/1/layer``):
+
+- a nested ``Sequential`` and a ``Pipeline`` become ``{type: Sequential, layers: [...]}``
+  and ``{type: Pipeline, layers: [...]}``; the InputLayer Keras writes first in a built
+  nested Sequential is left out (the block takes its input from the layer before it);
+- ``Bidirectional``, ``TimeDistributed`` and ``SpectralNormalization`` keep their ``layer``.
+  Keras saves Bidirectional's layer as ``forward_<name>`` and always saves a backward layer:
+  the copy it makes itself (``backward_<name>``, ``go_backwards`` set, nothing else
+  changed) is left out, a backward layer that differs in anything else was given and is
+  kept as ``backward_layer``. A wrapper whose layer cannot be imported is left out whole;
+- inside a layer, Keras numbers unnamed layers from the whole session's counters
+  (``dense_7`` in a session that built other models), so a name of Keras's own form for
+  the layer's class is taken as Keras's and left out; any other name is kept. A layer
+  frozen only because the layer holding it is frozen (Keras writes ``trainable: false``
+  on both) is written without its own ``trainable: false``: the model is the same;
+- ``Repeat`` is the spec's shorthand, not a Keras class: the file holds its copies, and
+  the imported spec holds them written out, layer for layer, with the same shapes and
+  parameters. Runs of equal layers are not folded back into a Repeat (where one copy
+  starts, and whether equal layers were meant as one block, is not in the file), and a
+  ``Repeat`` entry in a file is reported as a layer Keras does not have.
 """
 
 from __future__ import annotations
@@ -24,7 +46,7 @@ import yaml
 from pydantic import BaseModel
 
 from . import spec as S
-from .analysis import to_snake_case
+from .analysis import keras_name, to_snake_case
 from .diagnostics import Diagnostic, KerasspecError, Severity, pointer
 from .files import open_regular
 from .layers import layer_class
@@ -125,6 +147,29 @@ def _is_number(value: Any) -> bool:
 
 
 _SIZE_FIELDS = ("kernel_size", "strides", "pool_size", "dilation_rate")
+#: Keras classes whose config holds a list of layers (a nested Sequential, a preprocessing Pipeline).
+_BLOCKS = ("Sequential", "Pipeline")
+#: Keras classes whose config holds one layer in `layer` (and Bidirectional a `backward_layer`).
+_WRAPPERS = ("Bidirectional", "TimeDistributed", "SpectralNormalization")
+#: The spec fields that hold layers, and whether they hold a list of them.
+_LAYER_FIELDS = {"layer": False, "backward_layer": False, "layers": True}
+
+
+def _block_layers(entries: list[Any]) -> tuple[int, list[Any]]:
+    """A block's layers as its spec lists them, and how many entries came before them.
+
+    Keras writes the InputLayer it adds when it builds a nested Sequential first in the
+    block's list; the spec's block takes its input from the layer before it.
+    """
+    offset = 1 if entries and isinstance(entries[0], dict) and entries[0].get("class_name") == "InputLayer" else 0
+    return offset, entries[offset:]
+
+
+def _label(path: tuple[str | int, ...]) -> str:
+    """A layer as messages name it: ``layer 3`` at the top, ``layer layers[0].layers[1]`` inside."""
+    if len(path) == 2:
+        return f"layer {path[1]}"
+    return "layer " + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
 
 
 def _check_structure(config: dict[str, Any], path: Path) -> None:
@@ -145,8 +190,8 @@ def _check_structure(config: dict[str, Any], path: Path) -> None:
     layers = model_cfg.get("layers")
     if layers is not None and not isinstance(layers, list):
         raise refuse(("config", "layers"), f"is a {type(layers).__name__}, expected a list of layers")
-    for i, entry in enumerate(layers or []):
-        at: tuple[str | int, ...] = ("config", "layers", i)
+
+    def check_layer(entry: Any, at: tuple[str | int, ...]) -> None:
         if not isinstance(entry, dict):
             raise refuse(at, f"is a {type(entry).__name__}, expected a layer object")
         if not isinstance(entry.get("class_name"), str):
@@ -166,6 +211,20 @@ def _check_structure(config: dict[str, Any], path: Path) -> None:
                 isinstance(value, list) and all(isinstance(d, int) and not isinstance(d, bool) for d in value)
             ):
                 raise refuse((*at, "config", key), "is not an integer or a list of integers")
+        # The layers inside a block or a wrapper are read as layers too (depth is bounded by the parse).
+        kind = entry["class_name"]
+        if kind in _BLOCKS and cfg.get("layers") is not None:
+            if not isinstance(cfg["layers"], list):
+                raise refuse((*at, "config", "layers"), f"is a {type(cfg['layers']).__name__}, expected a list of layers")
+            for j, inner in enumerate(cfg["layers"]):
+                check_layer(inner, (*at, "config", "layers", j))
+        if kind in _WRAPPERS:
+            for key in ("layer", "backward_layer"):
+                if cfg.get(key) is not None:
+                    check_layer(cfg[key], (*at, "config", key))
+
+    for i, entry in enumerate(layers or []):
+        check_layer(entry, ("config", "layers", i))
     compile_cfg = config.get("compile_config")
     if compile_cfg is not None and not isinstance(compile_cfg, dict):
         raise refuse(("compile_config",), f"is a {type(compile_cfg).__name__}, expected an object")
@@ -256,21 +315,10 @@ def refuse_code(config: dict[str, Any]) -> list[Diagnostic]:
     if what:
         raise ModelImportError(f"the model description itself carries code ({what}); kerasspec never imports code")
     entries = model_cfg.get("layers") or []
-    offset = 1 if entries and isinstance(entries[0], dict) and entries[0].get("class_name") == "InputLayer" else 0
-    for position, entry in enumerate(entries):
-        what = _carries_code(entry)
-        if what is None:
-            continue
-        if position < offset:
-            raise ModelImportError(f"the input layer carries code ({what}); kerasspec never imports code")
-        index = position - offset
-        kind = entry.get("class_name") if isinstance(entry, dict) else None
-        found.append(Diagnostic(
-            "KS202", f"layer {index} ({kind!r}) carries code: {what}; it was left out",
-            path=pointer(("layers", index)),
-            hint="kerasspec never imports code: write the layer's computation with layers of the spec language",
-        ))
-        entries[position] = {}  # nothing of it reaches the spec; config_to_spec's own finding is dropped
+    offset, _ = _block_layers(entries)
+    if offset and (what := _carries_code(entries[0])):
+        raise ModelImportError(f"the input layer carries code ({what}); kerasspec never imports code")
+    _refuse_layers(entries, offset, ("layers",), found)
     compile_cfg = config.get("compile_config")
     if isinstance(compile_cfg, dict):
         what = _carries_code(compile_cfg)
@@ -282,6 +330,36 @@ def refuse_code(config: dict[str, Any]) -> list[Diagnostic]:
             ))
             config["compile_config"] = None
     return found
+
+
+def _refuse_layers(entries: list[Any], offset: int, prefix: tuple[str | int, ...], found: list[Diagnostic]) -> None:
+    """Empty each entry of a list of layers that carries code, reporting it at its place in the spec.
+
+    Inside a nested Sequential or a Pipeline only the layer that carries code goes; a wrapper
+    goes whole (it is nothing without its layer), and so does a block whose own settings, or
+    the InputLayer Keras writes first in it, carry code.
+    """
+    for position, entry in enumerate(entries):
+        if position < offset:
+            continue
+        what = _carries_code(entry)
+        if what is None:
+            continue
+        index = position - offset
+        kind = entry.get("class_name") if isinstance(entry, dict) else None
+        cfg = entry.get("config") if isinstance(entry, dict) else None
+        if kind in _BLOCKS and isinstance(cfg, dict) and isinstance(cfg.get("layers"), list):
+            inner_offset, _ = _block_layers(cfg["layers"])
+            own = {**{k: v for k, v in entry.items() if k != "config"}, "config": {k: v for k, v in cfg.items() if k != "layers"}}
+            if _carries_code(own) is None and not (inner_offset and _carries_code(cfg["layers"][0])):
+                _refuse_layers(cfg["layers"], inner_offset, (*prefix, index, "layers"), found)
+                continue
+        found.append(Diagnostic(
+            "KS202", f"{_label((*prefix, index))} ({kind!r}) carries code: {what}; it was left out",
+            path=pointer((*prefix, index)),
+            hint="kerasspec never imports code: write the layer's computation with layers of the spec language",
+        ))
+        entries[position] = {}  # nothing of it reaches the spec; config_to_spec's own finding is dropped
 
 
 def float32_repr(value: float) -> float:
@@ -360,6 +438,42 @@ def _is_next_auto_name(name: str, kind: str, counters: dict[str, int]) -> bool:
     return True
 
 
+def _without_ids(value: Any) -> Any:
+    """A description without the ``shared_object_id`` marks a ``.keras`` archive adds to its objects."""
+    if isinstance(value, dict):
+        return {k: _without_ids(v) for k, v in value.items() if k != "shared_object_id"}
+    if isinstance(value, list):
+        return [_without_ids(v) for v in value]
+    return value
+
+
+def _default_backward(forward: Any, backward: Any) -> str | None:
+    """The name of the layer Bidirectional was given, if ``backward`` is the copy Keras makes of it.
+
+    Without a ``backward_layer`` Keras copies its layer twice through its config: the forward
+    copy named ``forward_<name>``, the backward one ``backward_<name>`` with ``go_backwards``
+    set (each prefix removed first from a name that has it). Both copies are saved; a backward
+    layer that differs in anything else was given, and the spec keeps it.
+    """
+    if not (isinstance(forward, dict) and isinstance(backward, dict)) or forward.get("class_name") != backward.get("class_name"):
+        return None
+    f, b = forward.get("config"), backward.get("config")
+    if not (isinstance(f, dict) and isinstance(b, dict)) or b.get("go_backwards") is not True:
+        return None
+    if _without_ids({k: v for k, v in f.items() if k not in ("name", "go_backwards")}) != _without_ids(
+        {k: v for k, v in b.items() if k not in ("name", "go_backwards")}
+    ):
+        return None
+    f_name, b_name = f.get("name"), b.get("name")
+    if not (isinstance(f_name, str) and isinstance(b_name, str) and f_name.startswith("forward_")):
+        return None
+    rest = f_name.removeprefix("forward_")
+    for given in (rest, f"forward_{rest}"):  # the names that Keras makes f_name of
+        if b_name == f"backward_{given.removeprefix('backward_')}":
+            return given
+    return None
+
+
 #: What :meth:`_Importer.obj` returns for an object it reported and left out.
 _LEFT_OUT: Any = object()
 
@@ -371,27 +485,53 @@ class _Importer:
     def problem(self, path: tuple[str | int, ...], message: str, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic("KS202", message, path=pointer(path), hint=hint))
 
-    def layer(self, index: int, entry: dict[str, Any], auto_names: dict[str, int]) -> dict[str, Any] | None:
+    def layer(
+        self,
+        path: tuple[str | int, ...],
+        entry: dict[str, Any],
+        auto_names: dict[str, int],
+        *,
+        nested: bool = False,
+        frozen: bool = False,
+        saved_name: str | None = None,
+    ) -> dict[str, Any] | None:
+        """One layer of the spec from its Keras description, the layers it holds converted the same way.
+
+        ``nested``: inside a block or a wrapper, where Keras named the layer from the session's
+        counters (``dense_7`` in a session that built other models): a name of Keras's form for
+        its class is taken as Keras's own and left out. ``frozen``: a layer that holds it is not
+        trainable, which freezes it whatever its own flag says. ``saved_name``: the name to judge
+        instead of the config's (Bidirectional's forward layer, renamed ``forward_...`` by Keras).
+        """
         kind = entry.get("class_name")
         cfg = entry.get("config") or {}
         cls = layer_class(kind) if isinstance(kind, str) else None
-        if cls is None or cls is Input:
+        if cls is None or cls is Input or cls.SPEC_CONSTRUCT:
             self.problem(
-                ("layers", index),
-                f"layer {index} is a {kind!r}, which kerasspec does not support",
+                path,
+                f"{_label(path)} is a {kind!r}, which kerasspec does not support",
                 "kerasspec imports the layers of its spec language (see docs/spec.md); "
                 "Lambda and custom layers are never imported",
             )
             return None
+        assert isinstance(kind, str)
         out: dict[str, Any] = {"type": kind}
         defaults = _defaults(cls)
+        holds_frozen = frozen or cfg.get("trainable") is False
         for attr, info in cls.model_fields.items():
             field = info.alias or attr  # the Keras argument (EinsumDense's `output_shape` field has another name)
             if field in ("type", "name", "trainable", *cls.SHAPE_ARGS) or field not in cfg:
                 continue
             value = cfg[field]
+            if field in _LAYER_FIELDS:
+                inner = self.inner(kind, path, field, cfg, auto_names, holds_frozen)
+                if inner is _LEFT_OUT:
+                    return None  # a wrapper without its layer: the inner layer's finding says why
+                if inner is not None:
+                    out[field] = inner
+                continue
             if (family := family_of_field(field)) is not None:
-                value = self.obj(value, family, ("layers", index, field))
+                value = self.obj(value, family, (*path, field))
                 if value is _LEFT_OUT or _same_object(family, value, defaults.get(field)):
                     continue  # Embedding's default `uniform` is the RandomUniform Keras saves
             else:
@@ -408,17 +548,50 @@ class _Importer:
             del out["data_format"]
         if "strides" in out and list(out["strides"]) == list(out.get("pool_size", defaults.get("pool_size", []))):
             del out["strides"]
-        # A name Keras generated is left out; user names do not advance Keras's counters.
-        if (field_name := cfg.get("name")) and not _is_next_auto_name(field_name, cls.TYPES[0], auto_names):
-            out["name"] = field_name
-        if cfg.get("trainable") is False:
+        # A name Keras generated is left out; user names do not advance Keras's counters. The
+        # layers a layer holds were counted first: Keras makes them before their holder.
+        keras_kind = cls.KERAS_CLASS or cls.TYPES[0]
+        name = saved_name if saved_name is not None else cfg.get("name")
+        if not isinstance(name, str) or not name:
+            keras_name(keras_kind, auto_names)  # unnamed in the spec too: Keras names it
+        elif nested and _is_auto_name(name, keras_kind):
+            keras_name(keras_kind, auto_names)
+        elif nested or not _is_next_auto_name(name, keras_kind, auto_names):
+            out["name"] = name
+        if cfg.get("trainable") is False and not frozen:
             out["trainable"] = False
         # An initializer, regularizer or constraint the definition has no field for is not dropped silently.
         fields = {info.alias or attr for attr, info in cls.model_fields.items()}
         unsupported = sorted(k for k, v in cfg.items() if v is not None and k not in fields and family_of_field(k) is not None)
         for key in unsupported:
-            self.problem(("layers", index, key), f"{kind} {key} is not supported by kerasspec; it was left out")
+            self.problem((*path, key), f"{kind} {key} is not supported by kerasspec; it was left out")
         return out
+
+    def inner(
+        self, kind: str, path: tuple[str | int, ...], field: str, cfg: dict[str, Any], auto_names: dict[str, int], frozen: bool
+    ) -> Any:
+        """The spec of a field holding layers: a block's ``layers``, a wrapper's ``layer``,
+        Bidirectional's ``backward_layer`` (None where it is the copy Keras makes by default).
+        ``_LEFT_OUT`` when a wrapper's layer could not be imported."""
+        value = cfg[field]
+        if _LAYER_FIELDS[field]:
+            _, entries = _block_layers(value if isinstance(value, list) else [])
+            layers = []
+            for j, entry in enumerate(entries):
+                converted = self.layer((*path, field, j), entry if isinstance(entry, dict) else {}, auto_names, nested=True, frozen=frozen)
+                if converted is not None:
+                    layers.append(converted)
+            return layers
+        if field == "backward_layer" and (value is None or _default_backward(cfg.get("layer"), value) is not None):
+            return None  # Bidirectional copies its layer for the backward pass itself
+        name = None
+        if kind == "Bidirectional" and field == "layer" and isinstance(value, dict):
+            # Keras keeps the layer as `forward_<its name>`; the spec names the layer it was given.
+            name = _default_backward(value, cfg.get("backward_layer"))
+            if name is None and isinstance(saved := (value.get("config") or {}).get("name"), str):
+                name = saved.removeprefix("forward_")
+        converted = self.layer((*path, field), value if isinstance(value, dict) else {}, auto_names, nested=True, frozen=frozen, saved_name=name)
+        return _LEFT_OUT if converted is None else converted
 
     def compile(self, cfg: dict[str, Any]) -> dict[str, Any] | None:
         out: dict[str, Any] = {}
@@ -522,7 +695,7 @@ def config_to_spec(config: dict[str, Any]) -> tuple[dict[str, Any], list[Diagnos
     auto_names: dict[str, int] = {}
     layers = []
     for i, entry in enumerate(entries):
-        converted = imp.layer(i, entry if isinstance(entry, dict) else {}, auto_names)
+        converted = imp.layer(("layers", i), entry if isinstance(entry, dict) else {}, auto_names)
         if converted is not None:
             layers.append(converted)
     spec["layers"] = layers

@@ -22,7 +22,15 @@ one definition in its family module plus rows in the table tests.
 import math
 from typing import Annotated, Any, ClassVar, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    SerializeAsAny,
+    ValidationError,
+    WithJsonSchema,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ..fields import Choice, InputShape, PositiveInt, StrictBool, describe
@@ -364,7 +372,8 @@ def _validate_layer(value: Any) -> Layer:
 
 #: A layer in a list (``layers``) or a wrapper (``layer``): dispatched on ``type``.
 LayerItem = Annotated[
-    Layer,
+    # Dumped as its own kind (Dense, with its fields), not as the base class.
+    SerializeAsAny[Layer],
     PlainValidator(_validate_layer),
     # pydantic cannot reference a definition it did not make; the schema module swaps
     # this marker for `{"$ref": "#/$defs/Layer"}`, the union of every layer definition.
