@@ -218,7 +218,7 @@ def _find_input(spec: S.Spec, out: _Collector) -> Shape | None:
 def _check_layer_fields(spec: S.Spec, out: _Collector) -> None:
     """Input placement, `input_shape` on later layers, `input_shape` with `input_dim`."""
     for i, layer in enumerate(spec.layers):
-        if (length := getattr(layer, "input_length", None)) is not None:
+        if (length := layer.get("input_length")) is not None:
             # Keras 2's Embedding(input_length=n) gave the input shape; Keras 3 warns and ignores it.
             out.add(
                 "KS213",
@@ -329,7 +329,7 @@ def _names(layers: list[tuple[Layer, tuple[str | int, ...], int | None]], has_in
 
 def _looks_channels_last(layer: Layer, shape: Shape) -> bool:
     """A channels_first layer given what looks like (rows, cols, channels) data."""
-    if getattr(layer, "data_format", None) != "channels_first" or len(shape) < 3:
+    if layer.get("data_format") != "channels_first" or len(shape) < 3:
         return False
     first, last = shape[1], shape[-1]
     return first is not None and last is not None and last <= 4 < first

@@ -271,7 +271,7 @@ def _input_vs_data(spec: S.Spec, shapes: ShapeAnalysis, data: S.Data, info: Data
     sample = shapes.input_shape[1:]
     if data.dataset in IMAGE_DATASETS:
         allowed = set(MNIST_INPUTS)
-        if any(getattr(layer, "data_format", None) == "channels_first" for layer in spec.layers):
+        if any(layer.get("data_format") == "channels_first" for layer in spec.layers):
             allowed |= MNIST_INPUTS_CHANNELS_FIRST
         if any(_fits(sample, shape) for shape in allowed):
             return []

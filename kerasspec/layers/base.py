@@ -137,6 +137,14 @@ class Layer(BaseModel):
     def keras_class(self) -> str:
         return self.KERAS_CLASS or self.TYPES[0]
 
+    def get(self, field: str, default: Any = None) -> Any:
+        """The value of ``field``, or ``default`` for a kind without it (``layer.get("data_format")``).
+
+        The rules ask every layer for fields only some kinds have; a failed attribute lookup on a
+        pydantic model costs a trip through its ``__getattr__``, for each layer of each check.
+        """
+        return getattr(self, field) if field in type(self).__pydantic_fields__ else default
+
     # ------------------------------------------------------------------ the rules
 
     def output_shape(self, shape: Shape) -> Shape:
@@ -161,7 +169,7 @@ class Layer(BaseModel):
 
     def output_activation(self) -> str | None:
         """The activation the layer's output passes through; None: the layer passes its input on."""
-        act = getattr(self, "activation", "__absent__")
+        act = self.get("activation", "__absent__")
         if act == "__absent__":
             return "linear"
         return act or "linear"
@@ -269,7 +277,7 @@ def require_rank(layer: Layer, shape: Shape, rank: int, *, exact: bool = True) -
     got = len(shape)
     if got == rank or (not exact and got > rank):
         return
-    channels_first = getattr(layer, "data_format", None) == "channels_first"
+    channels_first = layer.get("data_format") == "channels_first"
     layout = _LAYOUT.get((rank, channels_first), f"rank {rank}")
     suggestion = suggest_sample_shape(shape, rank, channels_first) if got < rank else None
     other = layer.OTHER_RANK.get(got)
@@ -290,7 +298,7 @@ def require_rank(layer: Layer, shape: Shape, rank: int, *, exact: bool = True) -
 
 def channels(layer: Layer, shape: Shape, what: str = "input channels") -> int:
     """The size of the channel axis, which weights are made from (KS308 when unknown)."""
-    fmt = getattr(layer, "data_format", None)
+    fmt = layer.get("data_format")
     c = shape[channel_axis(fmt)]
     if c is None:
         axis = "axis 1 (channels_first)" if fmt == "channels_first" else "the last axis"
@@ -322,7 +330,7 @@ def last_axis(layer: Layer, shape: Shape, what: str = "kernel") -> int:
 
 def bias(layer: Layer, n: int, name: str = "bias") -> tuple[Weight, ...]:
     """The bias weight when the layer has ``use_bias``."""
-    if getattr(layer, "use_bias", False):
+    if layer.get("use_bias", False):
         return (Weight(name, (n,), True, "bias_initializer"),)
     return ()
 

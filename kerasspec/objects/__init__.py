@@ -24,7 +24,7 @@ are reported without it. A spec that writes ``optimizer: adam`` builds no optimi
 import importlib
 import typing
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import cache, cached_property, partial
 from typing import Annotated, Any, ClassVar, Optional, Union
 
 from pydantic import (
@@ -458,29 +458,49 @@ def family_of_field(field: str) -> Family | None:
     return None
 
 
-def _weight_objects(layer: Any, initializer_field: str) -> list[tuple[str, KerasObject]]:
-    """The initializer, regularizer and constraint of one weight, named by its initializer field.
+@cache
+def _object_fields(layer_class: type, initializer_field: str) -> tuple[tuple[str, Family], ...]:
+    """The fields of one weight's initializer, regularizer and constraint that ``layer_class`` has.
 
-    Their fields share the stem: `kernel_initializer`, `kernel_regularizer`, `kernel_constraint`.
+    They share the stem: `kernel_initializer`, `kernel_regularizer`, `kernel_constraint`.
     """
     stem = initializer_field.removesuffix("initializer")
+    fields = layer_class.__pydantic_fields__  # type: ignore[attr-defined]
+    return tuple((stem + suffix, family) for suffix, family in LAYER_FAMILIES.items() if stem + suffix in fields)
+
+
+def _weight_objects(layer: Any, initializer_field: str, check: str) -> list[tuple[str, KerasObject]]:
+    """The objects of one weight (named by its initializer field) whose ``check`` method can fail.
+
+    The checks run for every weight of every layer a check analyses; most objects (glorot_uniform,
+    zeros) have no rule, and are skipped without a call.
+    """
     out = []
-    for suffix, family in LAYER_FAMILIES.items():
-        obj = family.as_object(getattr(layer, stem + suffix, None))
-        if obj is not None:
-            out.append((stem + suffix, obj))
+    for field, family in _object_fields(type(layer), initializer_field):
+        value = getattr(layer, field)
+        if value is None:
+            continue
+        obj = family.as_object(value)
+        if obj is not None and _has_rule(type(obj), check):
+            out.append((field, obj))
     return out
+
+
+@cache
+def _has_rule(cls: type[KerasObject], check: str) -> bool:
+    """Whether the class states a rule of its own for ``check`` ('weight_error' or 'run_error')."""
+    return getattr(cls, check) is not getattr(KerasObject, check)
 
 
 def weight_errors(layer: Any, weight_name: str, initializer_field: str, shape: tuple[int, ...]) -> list[tuple[str, str]]:
     """(field, reason) for each object with which Keras fails to build the weight ``weight_name`` (KS309)."""
-    return [(field, reason) for field, obj in _weight_objects(layer, initializer_field) if (reason := obj.weight_error(shape))]
+    return [(field, reason) for field, obj in _weight_objects(layer, initializer_field, "weight_error") if (reason := obj.weight_error(shape))]
 
 
 def activity_error(layer: Any, output_shape: tuple[int | None, ...]) -> str | None:
     """Why the layer's activity regularizer fails in training on its output (batch axis included), if it does."""
     obj = REGULARIZERS.as_object(getattr(layer, "activity_regularizer", None))
-    return obj.run_error(output_shape) if obj is not None else None
+    return obj.run_error(output_shape) if obj is not None and _has_rule(type(obj), "run_error") else None
 
 
 def run_problems(layer: Any, shape: tuple[int | None, ...]) -> list[tuple[str, str, str]]:
@@ -489,7 +509,7 @@ def run_problems(layer: Any, shape: tuple[int | None, ...]) -> list[tuple[str, s
     for weight in layer.weights(shape):
         if weight.initializer is None:
             continue
-        for field, obj in _weight_objects(layer, weight.initializer):
+        for field, obj in _weight_objects(layer, weight.initializer, "run_error"):
             if reason := obj.run_error(weight.shape):
                 value = getattr(layer, field)
                 shown = value if isinstance(value, str) else obj.type  # type: ignore[attr-defined]
@@ -509,8 +529,6 @@ def run_problems(layer: Any, shape: tuple[int | None, ...]) -> list[tuple[str, s
                 "regularize the weights instead (`kernel_regularizer`)",
             ))
     return out
-
-
 
 
 __all__ = [
