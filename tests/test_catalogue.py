@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import math
 from typing import Any
@@ -28,7 +29,7 @@ keras = pytest.importorskip("keras")
 import cases  # noqa: E402
 
 from kerasspec.analysis import infer  # noqa: E402
-from kerasspec.layers import FAMILIES, all_classes, index_source, layer_class  # noqa: E402
+from kerasspec.layers import FAMILIES, all_classes, family_of, index_source, layer_class, parts  # noqa: E402
 from kerasspec.layers.core import Input  # noqa: E402
 from kerasspec.shapes import ShapeError  # noqa: E402
 
@@ -126,8 +127,21 @@ def test_index_is_current() -> None:
 
 def test_families_are_the_package_layout() -> None:
     for cls in all_classes():
-        assert cls.__module__.rsplit(".", 1)[-1] in FAMILIES
+        family = family_of(cls)
+        assert family in FAMILIES
+        # A family is one module, or a package of modules (its PARTS): each kind is in one of them.
+        assert cls.__module__.removeprefix("kerasspec.layers.") in parts(family)
         assert layer_class(cls.TYPES[0]) is cls
+    # A family package's parts are exactly its modules: none left out of the catalogue.
+    import pkgutil
+
+    import kerasspec.layers as package
+
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.ispkg:
+            sub = importlib.import_module(f"kerasspec.layers.{info.name}")
+            assert info.name in FAMILIES
+            assert sorted(f"{info.name}.{m.name}" for m in pkgutil.iter_modules(sub.__path__)) == sorted(parts(info.name))
 
 
 # --------------------------------------------------------------------------- arguments
