@@ -130,6 +130,68 @@ def run_measured(
     return spawn(cmd, env=env, cwd=cwd).finish(timeout)
 
 
+class Stopwatch:
+    """Wall and CPU time of a block in this process: ``with Stopwatch() as t: ...``, then ``t.wall_s``, ``t.cpu_s``.
+
+    ``perf_counter`` for the wall clock, ``process_time`` for the CPU (this process's threads, not
+    its children): the pair every in-process measurement of the benchmarks takes.
+    """
+
+    def __init__(self) -> None:
+        self.wall_s = self.cpu_s = 0.0
+        self._wall0 = self._cpu0 = 0.0
+
+    def __enter__(self) -> Stopwatch:
+        self._wall0, self._cpu0 = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall_s = time.perf_counter() - self._wall0
+        self.cpu_s = time.process_time() - self._cpu0
+
+
+@dataclass
+class Timings:
+    """What :func:`time_commands` measured, per command name: one entry per repetition."""
+
+    wall_s: dict[str, list[float]]
+    cpu_s: dict[str, list[float]]
+    maxrss_mb: dict[str, list[float]]
+    last: dict[str, Measured]
+
+
+def time_commands(
+    cmds: dict[str, list[str]],
+    reps: int,
+    *,
+    env: dict[str, str] | None = None,
+    timeout: float = 300,
+    ok: tuple[int, ...] = (0,),
+) -> Timings:
+    """Time each command in ``reps`` fresh processes, interleaved so that drift hits every command alike.
+
+    One unmeasured run each first fills the bytecode and file caches; then every repetition
+    runs all commands, the order rotated by one each time (no command always runs right after
+    the same other one). An exit status outside ``ok`` is a RuntimeError.
+    """
+    for name, cmd in cmds.items():
+        m = run_measured(cmd, env=env, timeout=timeout)
+        if m.returncode not in ok:
+            raise RuntimeError(f"{name} failed (exit {m.returncode}): {m.stderr[-2000:]}")
+    out = Timings({n: [] for n in cmds}, {n: [] for n in cmds}, {n: [] for n in cmds}, {})
+    for i in range(reps):
+        names = list(cmds)
+        for name in names[i % len(names):] + names[: i % len(names)]:
+            m = run_measured(cmds[name], env=env, timeout=timeout)
+            if m.returncode not in ok:
+                raise RuntimeError(f"{name} failed (exit {m.returncode}): {m.stderr[-2000:]}")
+            out.wall_s[name].append(m.wall_s)
+            out.cpu_s[name].append(m.cpu_s)
+            out.maxrss_mb[name].append(m.maxrss_mb)
+            out.last[name] = m
+    return out
+
+
 def median(values: list[float]) -> float:
     return float(statistics.median(values)) if values else float("nan")
 

@@ -34,7 +34,6 @@ import random
 import re
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -43,13 +42,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (
     PYTHON,
     ROOT,
+    Stopwatch,
     child_env,
     log,
     machine,
     median,
     ratio,
-    run_measured,
     spread,
+    time_commands,
     write_result,
 )
 
@@ -166,38 +166,26 @@ def bench_check(reps: int, naive_sample: int) -> dict[str, Any]:
             "space": [PYTHON, "-m", "kerasspec", "check", str(space_file)],
             "one_combination": [PYTHON, "-m", "kerasspec", "check", str(one_file)],
         }
-        env = child_env()
-        for cmd in cmds.values():  # bytecode and file caches
-            run_measured(cmd, env=env, timeout=600)
-        walls: dict[str, list[float]] = {k: [] for k in cmds}
-        cpus: dict[str, list[float]] = {k: [] for k in cmds}
-        printed = ""
-        for i in range(reps):
-            for name in (list(cmds) if i % 2 == 0 else list(reversed(cmds))):
-                m = run_measured(cmds[name], env=env, timeout=600)
-                if m.returncode not in (0, 1):
-                    raise RuntimeError(f"{name} failed ({m.returncode}): {m.stderr[-2000:]}")
-                walls[name].append(m.wall_s)
-                cpus[name].append(m.cpu_s)
-                if name == "space":
-                    printed = m.stdout
+        timed = time_commands(cmds, reps, env=child_env(), timeout=600, ok=(0, 1))  # 1: findings, still timed
+        walls, cpus = timed.wall_s, timed.cpu_s
+        printed = timed.last["space"].stdout if "space" in timed.last else ""
     # In one process: the analysis, and the naive way on a sample of the combinations.
     result = api.run(load_text(SPACE_10K, fmt="yaml"), api.Options(spaces=True))
     analysis = result.space
     in_wall: list[float] = []
     in_cpu: list[float] = []
     for _ in range(reps):
-        w, c = time.perf_counter(), time.process_time()
-        kerasspec.check(load_text(SPACE_10K, fmt="yaml"))
-        in_wall.append(time.perf_counter() - w)
-        in_cpu.append(time.process_time() - c)
+        with Stopwatch() as t:
+            kerasspec.check(load_text(SPACE_10K, fmt="yaml"))
+        in_wall.append(t.wall_s)
+        in_cpu.append(t.cpu_s)
     for p in plains[:20]:  # warm-up
         kerasspec.check(p)
-    w, c = time.perf_counter(), time.process_time()
-    for p in plains:
-        kerasspec.check(p)
-    naive_wall = (time.perf_counter() - w) / len(plains)
-    naive_cpu = (time.process_time() - c) / len(plains)
+    with Stopwatch() as t:
+        for p in plains:
+            kerasspec.check(p)
+    naive_wall = t.wall_s / len(plains)
+    naive_cpu = t.cpu_s / len(plains)
     return {
         "space": "mnist_convnet_10k (inline in benchmarks/bench_space.py)",
         "combinations": total,
@@ -274,12 +262,12 @@ def bench_trials(proposals: int, tmp: Path) -> dict[str, Any]:
         if trial.status == "STOPPED":
             break
         values = search.values(trial.hyperparameters.values)
-        t0 = time.perf_counter()
-        refused = search.refused(values)
-        check_s += time.perf_counter() - t0
-        t0 = time.perf_counter()
-        keras_error = _keras_build(keras, search.plain(values))
-        build_s += time.perf_counter() - t0
+        with Stopwatch() as t:
+            refused = search.refused(values)
+        check_s += t.wall_s
+        with Stopwatch() as t:
+            keras_error = _keras_build(keras, search.plain(values))
+        build_s += t.wall_s
         keras.backend.clear_session()
         rows.append({"values": values, "refused": refused, "keras_error": keras_error})
         # Score only the valid ones, as a plain search would; the others fail their trial.

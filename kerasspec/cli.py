@@ -168,9 +168,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     _backend_arg(p)
 
-    p = sub.add_parser("predict", help="class probabilities for PNG digits or .npy/.npz arrays")
-    p.add_argument("model", metavar="MODEL", help="a .keras model file")
+    p = sub.add_parser("predict", help="the model's predictions for PNG digits or .npy/.npz arrays, as its task reads them")
+    p.add_argument("model", metavar="MODEL", help="a .keras model file, or a run directory (from train)")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="images (PNG, JPEG...) or .npy/.npz arrays")
+    p.add_argument("--task", choices=("classification", "binary", "multi_label", "regression", "reconstruction"),
+                   help="what the model predicts (default: its run directory's data.task, else read from the model)")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="also save the outputs: FILE.npy (every output, in the order shown), or for an autoencoder "
+                   "FILE.png (the inputs above their reconstructions)")
     p.add_argument("--batch-size", type=_positive_int, default=256, help="default %(default)s")
     p.add_argument("--format", choices=("text", "json"), default="text")
     _backend_arg(p)
@@ -504,7 +509,11 @@ def cmd_predict(args: argparse.Namespace) -> int:
     from .predict import predict
     from .predict import render as render_predictions
 
-    out = render_predictions(predict(args.model, args.inputs, batch_size=args.batch_size), str(args.model), args.format)
+    if args.output is not None and Path(args.output).suffix.lower() not in (".npy", ".png"):
+        raise UsageError(f"{printable(args.output, newlines=False)}: --output writes an .npy file (or, for an "
+                         "autoencoder, a .png picture of its reconstructions)")
+    found = predict(args.model, args.inputs, batch_size=args.batch_size, task=args.task, output=args.output)
+    out = render_predictions(found, str(args.model), args.format, output=args.output)
     print(out if args.format == "json" else printable(out))  # input names are file names
     return EXIT_OK
 

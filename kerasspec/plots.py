@@ -47,10 +47,23 @@ def training_curves(history: dict[str, list[float]], target: str | os.PathLike[s
     fig, axes = plt.subplots(1, cols, figsize=(4.2 * cols, 3.4), squeeze=False)
     for ax, name in zip(axes[0], names, strict=False):
         epochs = range(1, len(history[name]) + 1)
-        ax.plot(epochs, history[name], marker="o", label="training")
-        if f"val_{name}" in history:
-            ax.plot(range(1, len(history[f"val_{name}"]) + 1), history[f"val_{name}"], marker="o", label="validation")
-        ax.set_title(name)
+        vector = any(isinstance(v, list) for v in history[name])
+        if vector:  # F1Score(average=None) and the like: one curve per element, validation dashed
+            import numpy as np
+
+            for key, style in ((name, "-"), (f"val_{name}", "--")):
+                if key in history:
+                    rows = np.asarray(history[key], dtype=float).reshape(len(history[key]), -1)
+                    for j in range(rows.shape[1]):
+                        ax.plot(range(1, len(rows) + 1), rows[:, j], style, marker="o", color=f"C{j % 10}",
+                                label=f"[{j}]" if style == "-" else None)
+            ax.legend(fontsize="x-small", ncol=2 if rows.shape[1] > 5 else 1)
+            ax.set_title(f"{name} per element" + (" (dashed: validation)" if f"val_{name}" in history else ""))
+        else:
+            ax.plot(epochs, history[name], marker="o", label="training")
+            if f"val_{name}" in history:
+                ax.plot(range(1, len(history[f"val_{name}"]) + 1), history[f"val_{name}"], marker="o", label="validation")
+            ax.set_title(name)
         ax.set_xlabel("epoch")
         # Epochs are whole: MaxNLocator(integer=True) falls back to fractions on a range holding
         # fewer than two integers (one epoch gives 0.945, 0.960... run together), so few epochs
@@ -61,7 +74,8 @@ def training_curves(history: dict[str, list[float]], target: str | os.PathLike[s
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlim(0.5, max(epochs_run, 1) + 0.5)
         ax.grid(alpha=0.3)
-        ax.legend()
+        if not vector:
+            ax.legend()
     if not names:
         axes[0][0].text(0.5, 0.5, "no epochs recorded", ha="center", va="center")
     if title:

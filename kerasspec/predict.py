@@ -1,4 +1,11 @@
-"""Prediction: class probabilities from a saved model for arrays and images.
+"""Prediction: a saved model's outputs for arrays and images, read as its task reads them.
+
+Classification (and binary): the predicted class and every class's probability; multi-label:
+each label's probability and the 0/1 labels above 0.5; regression: the predicted values;
+reconstruction (an autoencoder): each input's reconstruction error, and the reconstructions
+themselves saved with ``--output`` (an ``.npy``, or a ``.png`` of inputs above them). The task
+is ``--task``, else the run directory's (``metrics.json``/``spec.yaml`` beside the model), else
+read from the model's loss, output shape and last activation (:func:`infer_task`).
 
 Inputs, each a file:
 
@@ -51,14 +58,68 @@ class PredictError(KerasspecError):
     """An input cannot be used with the model: the message names the file and the problem."""
 
 
+#: The tasks of ``data.task`` (:mod:`kerasspec.tasks`), each reported as a Keras user reads its outputs.
+TASKS = ("classification", "binary", "multi_label", "regression", "reconstruction")
+#: Keras's BinaryAccuracy threshold: a sigmoid output above it is a 1.
+THRESHOLD = 0.5
+#: The most samples ``--output PICTURE.png`` draws (inputs above their reconstructions).
+MAX_PICTURED = 20
+
+
 @dataclass(frozen=True)
 class Prediction:
+    """One sample's prediction, as its task reads it.
+
+    - classification and binary: ``predicted_class`` and the ``probabilities`` of every class
+      (a single sigmoid unit p is ``[1 - p, p]``; the class is 1 when p > 0.5);
+    - multi_label: the ``probabilities`` of every label and ``predicted_labels``, 0/1 each
+      (1 when its probability is above 0.5, as Keras's BinaryAccuracy thresholds);
+    - regression: ``prediction``, the model's output (a number for one output unit);
+    - reconstruction: ``reconstruction_error``, the mean squared error between the input and
+      the model's output (the reconstruction itself goes to ``--output``: .npy or .png).
+    """
+
     input: str
-    predicted_class: int
-    probabilities: list[float]
+    task: str = "classification"
+    predicted_class: int | None = None
+    probabilities: list[float] | None = None
+    predicted_labels: list[int] | None = None
+    prediction: Any = None
+    reconstruction_error: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"input": self.input, "predicted_class": self.predicted_class, "probabilities": self.probabilities}
+        if self.task in ("classification", "binary"):
+            return {"input": self.input, "predicted_class": self.predicted_class, "probabilities": self.probabilities}
+        if self.task == "multi_label":
+            return {"input": self.input, "predicted_labels": self.predicted_labels, "probabilities": self.probabilities}
+        if self.task == "regression":
+            return {"input": self.input, "prediction": self.prediction}
+        return {"input": self.input, "reconstruction_error": self.reconstruction_error}
+
+
+@dataclass(frozen=True)
+class Predictions:
+    """What ``predict`` found: the task it read the outputs as, and one :class:`Prediction` per sample.
+
+    ``outputs`` are the model's outputs in the same order (probabilities where it outputs
+    logits); ``inputs`` the samples as the model took them (for a picture of reconstructions).
+    """
+
+    task: str
+    items: list[Prediction]
+    outputs: Any = None
+    inputs: Any = None
+    task_source: str = "given"
+    positive_class: int | None = None
+
+    def __iter__(self) -> Any:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, i: int) -> Prediction:
+        return self.items[i]
 
 
 # --------------------------------------------------------------------------- inputs
@@ -338,11 +399,96 @@ def _from_logits(model: Any) -> bool:
         except Exception:  # a plain function has no config
             config = {}
         return bool(config.get("from_logits", False))
+    return _last_activation(model) == "linear"
+
+
+def _last_activation(model: Any) -> str:
     for layer in reversed(model.layers):
         activation = getattr(layer, "activation", None)
         if activation is not None:
-            return getattr(activation, "__name__", "") == "linear"
-    return True
+            return str(getattr(activation, "__name__", ""))
+    return "linear"
+
+
+def _loss_name(model: Any) -> str | None:
+    loss = getattr(model, "loss", None)
+    if loss is None:
+        return None
+    if isinstance(loss, str):
+        return loss
+    return getattr(loss, "__name__", None) if callable(loss) and not hasattr(loss, "get_config") else type(loss).__name__
+
+
+def infer_task(model: Any) -> str:
+    """The task a model was trained for, read from it as a Keras user would.
+
+    A class-distribution loss (sparse_/categorical crossentropy) is classification; an output
+    of the input's shape is a reconstruction (an autoencoder); a regression loss (MSE, MAE,
+    Huber...) is regression; a binary crossentropy is binary over one unit, multi_label over
+    several. Uncompiled, the last activation decides: softmax classes, sigmoid binary or
+    multi-label; a linear output of rank 2 is taken as class logits, of higher rank as values.
+    """
+    from .semantics import loss_info
+
+    in_shape, out_shape = tuple(model.input_shape[1:]), tuple(model.output_shape[1:])
+    units = out_shape[-1] if len(out_shape) == 1 else None
+    name = _loss_name(model)
+    info = loss_info(name) if name is not None else None
+    if info is not None and info.family in ("sparse", "categorical"):
+        return "classification"
+    if out_shape == in_shape and len(out_shape) >= 1 and units != 1:
+        return "reconstruction"
+    if info is not None and info.regression:
+        return "regression"
+    activation = _last_activation(model)
+    if (info is not None and info.family == "binary") or activation == "sigmoid":
+        if units == 1:
+            return "binary"
+        return "multi_label" if units is not None else "regression"
+    if info is not None:  # another loss over continuous targets (Poisson, cosine...)
+        return "regression"
+    if units is not None and activation in ("softmax", "linear"):
+        return "classification"
+    return "regression"
+
+
+def _read_small(path: Path) -> bytes | None:
+    from .files import read_bytes_bounded
+
+    try:
+        return read_bytes_bounded(path, 5_000_000)
+    except OSError:
+        return None
+
+
+def run_task(model_path: Path) -> tuple[str | None, int | None]:
+    """The task (and binary's positive class) of the run directory a model file is in, if it is in one.
+
+    ``metrics.json`` says it once the run finished; ``spec.yaml`` (the resolved spec) before.
+    """
+    import yaml
+
+    folder = model_path.parent
+    raw = _read_small(folder / "metrics.json")
+    if raw:
+        try:
+            found = json.loads(raw)
+        except (ValueError, RecursionError):
+            found = None
+        if isinstance(found, dict) and found.get("task") in TASKS:
+            k = found.get("positive_class")
+            return found["task"], k if isinstance(k, int) and not isinstance(k, bool) else None
+    raw = _read_small(folder / "spec.yaml")
+    if raw:
+        try:
+            spec = yaml.safe_load(raw)
+        except (yaml.YAMLError, RecursionError):
+            spec = None
+        data = spec.get("data") if isinstance(spec, dict) else None
+        if isinstance(data, dict) and data.get("task") in TASKS:
+            k = data.get("positive_class")
+            return data["task"], k if isinstance(k, int) and not isinstance(k, bool) else None
+    return None, None
 
 
 def probabilities(outputs: np.ndarray, from_logits: bool) -> np.ndarray:
@@ -360,48 +506,199 @@ def probabilities(outputs: np.ndarray, from_logits: bool) -> np.ndarray:
     return outputs
 
 
+def _sigmoid(outputs: np.ndarray, from_logits: bool) -> np.ndarray:
+    import numpy as np
+
+    outputs = np.asarray(outputs, dtype=np.float64)
+    return 1.0 / (1.0 + np.exp(-outputs)) if from_logits else outputs
+
+
+def check_output(output: str | os.PathLike[str] | None, task: str | None = None) -> Path | None:
+    """Refuse an ``--output`` that cannot be written, before Keras is imported: ``.npy``, or ``.png`` for reconstructions."""
+    if output is None:
+        return None
+    target = Path(output)
+    suffix = target.suffix.lower()
+    if suffix not in (".npy", ".png"):
+        raise PredictError(f"{target}: --output writes the outputs to an .npy file (or, for an autoencoder, a picture .png)")
+    if suffix == ".png" and task is not None and task != "reconstruction":
+        raise PredictError(f"{target}: a picture of reconstructions needs a reconstruction model (this one is {task}); use .npy")
+    if not target.parent.is_dir():
+        raise FileNotFoundError(2, "no such folder", str(target.parent))
+    return target
+
+
 def predict(
     model: str | os.PathLike[str],
     inputs: list[str | os.PathLike[str]],
     *,
     batch_size: int = 256,
-) -> list[Prediction]:
-    """Class probabilities and the predicted class for every sample of every input."""
+    task: str | None = None,
+    output: str | os.PathLike[str] | None = None,
+) -> Predictions:
+    """Every sample of every input through the model, read as its task reads outputs.
+
+    ``model`` is a ``.keras`` file or a run directory (its ``model.keras``). ``task`` (one of
+    :data:`TASKS`) says what the model predicts; without it, the run
+    directory the model is in says (its ``metrics.json`` or ``spec.yaml``), else the model
+    itself (:func:`infer_task`). ``output`` saves the outputs: an ``.npy`` of all of them, in
+    the order reported (probabilities for classes, the values for a regression, the
+    reconstructions for an autoencoder), or, for an autoencoder, a ``.png`` of the inputs
+    above their reconstructions (the first 20).
+    """
+    import numpy as np
+
     from .training import TrainError, load_keras_model
 
+    if task is not None and task not in TASKS:
+        raise PredictError(f"unknown task {task!r}: expected one of {', '.join(TASKS)}")
+    model_path = Path(model)
+    if model_path.is_dir() and (model_path / "model.keras").is_file():
+        model_path = model_path / "model.keras"  # a run directory, as `evaluate` takes one
+    source, positive_class = ("given", None) if task is not None else ("run", None)
+    if task is None and model_path.is_file():
+        task, positive_class = run_task(model_path)
     # Every file is checked before Keras is imported: a bad input fails in a second, not after ten.
+    target_file = check_output(output, task)
     for raw in inputs:
         check_input(raw)
     try:
-        keras_model = load_keras_model(model)
+        keras_model = load_keras_model(model_path)
     except TrainError as exc:
         raise PredictError(str(exc)) from None
+    if task is None:
+        task, source = infer_task(keras_model), "model"
+    if target_file is not None:
+        check_output(target_file, task)
     target: Shape = tuple(keras_model.input_shape[1:])
     output_shape = tuple(keras_model.output_shape)
-    if len(output_shape) != 2:
+    if task in ("classification", "binary", "multi_label") and len(output_shape) != 2:
         raise PredictError(
-            f"{model}: the model's output has shape {_fmt(output_shape)}; predict reports classes, "
+            f"{model}: the model's output has shape {_fmt(output_shape)}; {task} reports classes or labels, "
             "which needs an output of shape (batch, classes)"
+        )
+    if task == "reconstruction" and tuple(output_shape[1:]) != target:
+        raise PredictError(
+            f"{model}: the model's output has shape {_fmt(output_shape)}, its input {_fmt((None, *target))}; "
+            "a reconstruction gives back the input's shape"
         )
     batches = load_inputs(inputs, target)
     logits = _from_logits(keras_model)
     found: list[Prediction] = []
+    outputs: list[np.ndarray] = []
     for name, batch in batches:
-        probs = probabilities(keras_model.predict(batch, batch_size=batch_size, verbose=0), logits)
-        for i, row in enumerate(probs):
+        raw_out = np.asarray(keras_model.predict(batch, batch_size=batch_size, verbose=0))
+        shown = _shown(task, raw_out, logits)
+        outputs.append(shown)
+        for i in range(len(batch)):
             label = name.replace("[*]", f"[{i}]")
-            found.append(Prediction(label, int(row.argmax()), [round(float(p), 6) for p in row]))
-    return found
+            found.append(_one(task, label, shown[i], batch[i]))
+    result = Predictions(task, found, np.concatenate(outputs) if outputs else None,
+                         np.concatenate([b for _, b in batches]) if batches else None, source, positive_class)
+    if target_file is not None:
+        save_outputs(result, target_file)
+    return result
 
 
-def render(predictions: list[Prediction], model: str, fmt: str = "text") -> str:
+def _shown(task: str, outputs: np.ndarray, logits: bool) -> np.ndarray:
+    """The model's outputs as the task reads them: probabilities where it outputs logits."""
+    if task in ("classification", "binary"):
+        return probabilities(outputs.reshape(len(outputs), -1), logits)
+    if task == "multi_label" or (task == "reconstruction" and logits):
+        return _sigmoid(outputs, logits)  # a per-pixel crossentropy from logits: pixels are its sigmoid
+    return outputs
+
+
+def _rounded(value: Any) -> Any:
+    import numpy as np
+
+    array = np.asarray(value, dtype=np.float64)
+    return round(float(array), 6) if array.ndim == 0 else np.round(array, 6).tolist()
+
+
+def _one(task: str, name: str, out: np.ndarray, x: np.ndarray) -> Prediction:
+    import numpy as np
+
+    if task in ("classification", "binary"):
+        return Prediction(name, task, predicted_class=int(out.argmax()), probabilities=[round(float(p), 6) for p in out])
+    if task == "multi_label":
+        return Prediction(name, task, predicted_labels=[int(p > THRESHOLD) for p in out],
+                          probabilities=[round(float(p), 6) for p in out])
+    if task == "regression":
+        return Prediction(name, task, prediction=_rounded(out[0] if out.shape == (1,) else out))
+    error = float(np.mean((np.asarray(out, np.float64) - np.asarray(x, np.float64)) ** 2))
+    return Prediction(name, task, reconstruction_error=round(error, 6))
+
+
+def save_outputs(result: Predictions, target: Path) -> Path:
+    """``--output``: the outputs as an ``.npy`` (atomically), or a picture of the first reconstructions."""
+    import numpy as np
+
+    from .files import atomic_path
+
+    if target.suffix.lower() == ".png":
+        from . import plots
+
+        n = MAX_PICTURED
+        return plots.reconstructions(result.inputs[:n], result.outputs[:n], target)
+    with atomic_path(target) as tmp, open(tmp, "wb") as fh:
+        np.save(fh, np.asarray(result.outputs, dtype=np.float32), allow_pickle=False)
+    return target
+
+
+def _values(value: Any, limit: int = 10) -> str:
+    if not isinstance(value, list):
+        return f"{value:.4f}"
+    import numpy as np
+
+    flat = np.asarray(value, dtype=np.float64).reshape(-1)
+    shown = ", ".join(f"{v:.4f}" for v in flat[:limit])
+    return f"[{shown}{', ...' if len(flat) > limit else ''}]" + (f" ({len(flat)} values)" if len(flat) > limit else "")
+
+
+def render(predictions: Predictions | list[Prediction], model: str, fmt: str = "text",
+           output: str | os.PathLike[str] | None = None) -> str:
+    items = list(predictions)
+    task = predictions.task if isinstance(predictions, Predictions) else (items[0].task if items else "classification")
     if fmt == "json":
-        return json.dumps({"model": model, "predictions": [p.to_dict() for p in predictions]}, indent=2)
+        doc: dict[str, Any] = {"model": model, "task": task}
+        if isinstance(predictions, Predictions) and predictions.positive_class is not None:
+            doc["positive_class"] = predictions.positive_class
+        if output is not None:
+            doc["output"] = str(output)
+        doc["predictions"] = [p.to_dict() for p in items]
+        return json.dumps(doc, indent=2)
     lines = []
-    for p in predictions:
-        lines.append(f"{p.input}: class {p.predicted_class} ({p.probabilities[p.predicted_class]:.2%})")
-        lines.append("  " + "  ".join(f"{k}:{v:.4f}" for k, v in enumerate(p.probabilities)))
+    for p in items:
+        if p.task in ("classification", "binary"):
+            assert p.probabilities is not None and p.predicted_class is not None
+            lines.append(f"{p.input}: class {p.predicted_class} ({p.probabilities[p.predicted_class]:.2%})")
+            lines.append("  " + "  ".join(f"{k}:{v:.4f}" for k, v in enumerate(p.probabilities)))
+        elif p.task == "multi_label":
+            assert p.probabilities is not None and p.predicted_labels is not None
+            on = [str(k) for k, v in enumerate(p.predicted_labels) if v]
+            lines.append(f"{p.input}: labels {', '.join(on) if on else '(none above 0.5)'} of {len(p.predicted_labels)}")
+            lines.append("  " + "  ".join(f"{k}:{v:.4f}" for k, v in enumerate(p.probabilities)))
+        elif p.task == "regression":
+            lines.append(f"{p.input}: {_values(p.prediction)}")
+        else:
+            lines.append(f"{p.input}: reconstructed, mean squared error {p.reconstruction_error:.6f}")
+    if output is not None:
+        lines.append(f"wrote {output}")
+    elif task == "reconstruction" and items:
+        lines.append("(--output FILE.npy saves the reconstructions, --output FILE.png draws them)")
     return "\n".join(lines)
 
 
-__all__ = ["PredictError", "Prediction", "fit_array", "load_inputs", "predict", "probabilities", "read_image"]
+__all__ = [
+    "TASKS",
+    "PredictError",
+    "Prediction",
+    "Predictions",
+    "fit_array",
+    "infer_task",
+    "load_inputs",
+    "predict",
+    "probabilities",
+    "read_image",
+]

@@ -77,6 +77,11 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
+def _is_value(v: Any) -> bool:
+    """A number, or a list of them (nested for a matrix): a vector metric such as F1Score(average=None)."""
+    return _is_number(v) or (isinstance(v, list) and bool(v) and all(_is_value(x) for x in v))
+
+
 def _metrics(run: Path) -> dict[str, Any]:
     """metrics.json as training writes it, or a ReportError saying what is wrong with it."""
     path = run / "metrics.json"
@@ -86,8 +91,8 @@ def _metrics(run: Path) -> dict[str, Any]:
     if not isinstance(metrics, dict):
         raise ReportError(f"{path}: holds a {type(metrics).__name__}, not the object of test results training writes")
     test = metrics.get("test")
-    if test is not None and not (isinstance(test, dict) and all(_is_number(v) for v in test.values())):
-        raise ReportError(f"{path}: 'test' is not an object of metric names and numbers")
+    if test is not None and not (isinstance(test, dict) and all(_is_value(v) for v in test.values())):
+        raise ReportError(f"{path}: 'test' is not an object of metric names and numbers (or lists of numbers)")
     return metrics
 
 
@@ -98,7 +103,7 @@ def _history(run: Path) -> dict[str, list[Any]]:
     if history is None:
         return {}
     if not isinstance(history, dict) or not all(
-        isinstance(v, list) and all(x is None or _is_number(x) for x in v) for v in history.values()
+        isinstance(v, list) and all(x is None or _is_value(x) for x in v) for v in history.values()
     ):
         raise ReportError(f"{path}: not a training history (an object of metric names and lists of numbers, one per epoch)")
     return history
@@ -180,6 +185,8 @@ def _count(v: Any) -> str:
 
 
 def _number(v: Any) -> str:
+    if isinstance(v, list):
+        return "[" + ", ".join(_number(x) for x in v) + "]"
     return f"{v:.4f}" if isinstance(v, float) else escape(str(v))
 
 
@@ -245,6 +252,9 @@ def render(run_dir: str | os.PathLike[str]) -> str:
                          "Every test target against the model's prediction; on the dashed line they are equal."))
     parts.append("</div>")
     if history:
+        from .training import history_columns
+
+        history = history_columns(history)  # a vector metric: one column per element, as in history.csv
         keys = list(history)
         n = max((len(v) for v in history.values()), default=0)
         head = "".join(f"<th>{escape(k)}</th>" for k in keys)

@@ -12,7 +12,8 @@ A run directory holds what a careful hand-written Keras script would leave:
     predictions.png      predicted against true test targets (regression)
     report.html          one page with all of the above (``kerasspec report`` rebuilds it)
     checkpoint.keras     the model after the last finished epoch, with optimizer state
-    state.json           how many epochs finished: what --resume continues from
+    state.json           how many epochs finished, the callbacks' state: what --resume continues from
+    best_weights-I.epoch-K.npz  EarlyStopping's best weights (restore_best_weights), for --resume
 
 Every file is written atomically, after each epoch for the checkpoint and
 history, so an interrupted run loses nothing already written and resumes from
@@ -21,10 +22,21 @@ its last finished epoch.
 The end of an epoch is committed in this order, so that ``state.json`` and
 ``checkpoint.keras`` always describe the same epoch, whenever the process dies:
 
-1. the model goes (atomically) to ``checkpoint.epoch-N.keras``;
-2. ``history.json`` and ``history.csv`` are rewritten;
-3. ``state.json`` says ``epochs_done: N`` (the commit point);
+1. the model goes (atomically) to ``checkpoint.epoch-N.keras``, before the spec's callbacks
+   (``fit.callbacks``) see the epoch;
+2. after them: EarlyStopping's best weights (``restore_best_weights``), when they are new, go
+   to ``best_weights-I.epoch-K.npz``; ``history.json`` and ``history.csv`` are rewritten;
+3. ``state.json`` says ``epochs_done: N`` (the commit point), with the callbacks' state
+   (EarlyStopping's ``wait``, ``best``, ``best_epoch``, ``stopped_epoch``; ReduceLROnPlateau's
+   ``wait``, ``best``, ``cooldown_counter`` and the learning rate it set), and ``stopped`` when
+   a callback ended training there;
 4. ``checkpoint.epoch-N.keras`` is renamed to ``checkpoint.keras``.
+
+``--resume`` puts the callbacks' state back after Keras resets it, so EarlyStopping's patience
+and ReduceLROnPlateau's counters run on as in one uninterrupted ``fit``; a run a callback
+stopped trains no further epoch. A metric that returns a vector (``F1Score(average=None)``,
+``TruePositives(thresholds=[...])``) is a list per epoch in ``history.json`` and
+``metrics.json``, and one column per element (``f1_score[0]``...) in ``history.csv``.
 
 ``--resume`` finishes step 4 if the process died between 3 and 4, and drops a
 ``checkpoint.epoch-N.keras`` that ``state.json`` never committed. Ctrl-C during
@@ -48,6 +60,7 @@ import io
 import json
 import math
 import os
+import re
 import shutil
 import signal
 import sys
@@ -74,6 +87,11 @@ ENV_LOGICAL_CPUS = "KERASSPEC_LOGICAL_CPUS"
 CHECKPOINT = "checkpoint.keras"
 STATE = "state.json"
 
+#: One epoch's value of a logged quantity: a number, or a list of numbers for a metric that
+#: returns a vector (``F1Score(average=None)``: one per class; ``TruePositives(thresholds=[...])``:
+#: one per threshold), as Keras's ``history.history`` holds it (an ndarray there).
+Value = float | list[Any]
+
 
 class TrainError(KerasspecError):
     """A problem that stops training before it starts (bad data, a run that cannot resume)."""
@@ -90,8 +108,8 @@ class TrainInterrupted(KeyboardInterrupt):
 @dataclass
 class TrainResult:
     run_dir: Path
-    history: dict[str, list[float]]
-    metrics: dict[str, float]
+    history: dict[str, list[Value]]
+    metrics: dict[str, Value]
     artefacts: dict[str, Path] = field(default_factory=dict)
     data_source: str = ""
     epochs_run: int = 0
@@ -101,7 +119,7 @@ class TrainResult:
 @dataclass
 class EvalResult:
     model_path: Path
-    metrics: dict[str, float]
+    metrics: dict[str, Value]
     data_source: str
     test_examples: int
 
@@ -182,6 +200,24 @@ def load_data(
     return dataset, prepared
 
 
+def check_data_exists(settings: S.Data, path: str | None) -> None:
+    """A data file or folder that is named but missing is a TrainError now, before Keras is imported.
+
+    The message is :func:`kerasspec.data.load_dataset`'s own: it fails at once on a missing
+    path, before it reads or imports anything.
+    """
+    target = path if path is not None else settings.dataset if settings.dataset not in IMAGE_DATASETS else None
+    if target is None or Path(target).exists():
+        return
+    from . import data as D
+
+    try:
+        D.load_dataset(settings.dataset, path=path, task=settings.task, allow_download=False,
+                       arrays=settings.array_names.model_dump())
+    except D.DataError as exc:
+        raise TrainError(str(exc)) from None
+
+
 def _reads_indices(spec: S.Spec) -> bool:
     """Whether the model's first layer reads integer ids (an Embedding): its data is not pixels."""
     from .layers.blocks import expand
@@ -239,6 +275,7 @@ def train(
         # As `check` reads it: a relative .npz beside the spec first, else in the current folder.
         spec_data = spec_data.model_copy(update={"dataset": resolve(spec_data.dataset, first.document.file)})
     data_settings, data_path = effective_data(spec_data, data)
+    check_data_exists(data_settings, data_path)  # in a second: importing Keras takes ten
     if data_settings.dataset not in IMAGE_DATASETS and Path(data_settings.dataset).exists():
         # The run's spec.yaml names its data so that `evaluate` finds it from any directory.
         data_settings = data_settings.model_copy(update={"dataset": str(Path(data_settings.dataset).resolve())})
@@ -368,8 +405,14 @@ def _train_in(
                     f"cannot resume {out}: {CHECKPOINT} is not a model of this spec ({mismatch}); start a new run"
                 )
             initial_epoch = int(state["epochs_done"])
-            history = {k: [float(x) for x in v] for k, v in state["history"].items()}
-            log(f"kerasspec: resuming {out} after epoch {initial_epoch} of {fit.epochs}")
+            history = {k: list(v) for k, v in state["history"].items()}
+            if fit.callbacks and "callbacks" not in state:
+                log(f"kerasspec: warning: {out}/{STATE} holds no state of fit.callbacks (an older kerasspec wrote "
+                    "it): EarlyStopping and ReduceLROnPlateau count their patience again from this epoch")
+            if state.get("stopped"):
+                log(f"kerasspec: {out} stopped early after epoch {initial_epoch} (a callback ended it); finishing it")
+            else:
+                log(f"kerasspec: resuming {out} after epoch {initial_epoch} of {fit.epochs}")
         else:
             model = build_model(first.document, replace(options, data=data_settings))
             # Normalization without mean/variance learns them from the training data first
@@ -378,8 +421,11 @@ def _train_in(
 
             adapt_layers(model, x_train, validation_split=fit.validation_split, log=log)
 
-    # The spec's own callbacks (fit.callbacks: EarlyStopping...) run after the epoch is recorded.
-    callbacks: list[Any] = [_EpochWriter(out, history, save_model), *make_callbacks(fit, keras)]
+    # The spec's own callbacks (fit.callbacks: EarlyStopping...) run between the checkpoint of the
+    # epoch and its commit, which records their state for --resume.
+    spec_callbacks = make_callbacks(fit, keras)
+    writer = _EpochWriter(out, history, save_model, spec_callbacks, state)
+    callbacks: list[Any] = [writer.first, *spec_callbacks, writer.last]
     if tensorboard:
         import importlib.util
 
@@ -393,7 +439,11 @@ def _train_in(
     log(f"kerasspec: training {spec.name or 'model'} on {dataset.source}: {len(x_train):,} examples, "
         f"{fit.epochs} epoch{'s' * (fit.epochs != 1)}, batch {fit.batch_size}{on} -> {out}")
     started = time.perf_counter()
-    if initial_epoch < fit.epochs:
+    stopped = bool(state is not None and state.get("stopped"))
+    if stopped or initial_epoch >= fit.epochs:
+        # Nothing left to fit: what Keras's on_train_end would do, EarlyStopping's restore_best_weights.
+        _restore_best_weights(model, spec_callbacks, state, out)
+    else:
         try:
             model.fit(
                 x_train,
@@ -438,10 +488,20 @@ def _train_in(
     artefacts["report"] = write_report(out)
     if tensorboard:
         artefacts["tensorboard"] = out / "tensorboard"
-    log(f"kerasspec: test {', '.join(f'{k} {v:.4f}' for k, v in metrics.items())}; wrote {out}")
+    log(f"kerasspec: test {', '.join(f'{k} {format_value(v)}' for k, v in metrics.items())}; wrote {out}")
     # Epochs run now: fewer than asked when a callback (EarlyStopping, TerminateOnNaN) stopped the run.
     ran = len(next(iter(history.values()), [])) - initial_epoch
     return TrainResult(out, history, metrics, artefacts, dataset.source, ran, replicas)
+
+
+def _restore_best_weights(model: Any, spec_callbacks: list[Any], state: dict[str, Any] | None, out: Path) -> None:
+    """A resumed run with no epoch left: give the model EarlyStopping's best weights, as its on_train_end would."""
+    if state is None or not state.get("callbacks"):
+        return
+    restore_callback_states(spec_callbacks, state["callbacks"], out)
+    for callback in spec_callbacks:
+        if type(callback).__name__ == "EarlyStopping" and callback.restore_best_weights and callback.best_weights is not None:
+            model.set_weights(callback.best_weights)
 
 
 def _is_classifier(output_shape: tuple[int | None, ...], classes: int | None) -> bool:
@@ -633,11 +693,48 @@ def state_problem(state: Any) -> str | None:
     if not isinstance(history, dict) or "loss" not in history:
         return "history is not an object of per-epoch metrics with a loss"
     for key, values in history.items():
-        # NaN is a number here: a diverged epoch is recorded as it happened.
-        if not isinstance(values, list) or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
-            return f"history[{key!r}] is not a list of numbers"
+        # NaN is a number here: a diverged epoch is recorded as it happened. A vector metric
+        # (F1Score(average=None)) has a list of numbers per epoch, of the same length every epoch.
+        shapes = {_value_shape(v) for v in values} if isinstance(values, list) else {None}
+        if None in shapes or len(shapes) > 1:
+            return f"history[{key!r}] is not a list of numbers (or of equally long lists of numbers)"
         if len(values) != done:
             return f"history[{key!r}] has {len(values)} rows for {done} finished epochs"
+    return _callbacks_problem(state)
+
+
+def _value_shape(value: Any) -> tuple[int, ...] | None:
+    """() for a number, (n, ...) for a list of n numbers (or equal lists), None for anything else."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return ()
+    if isinstance(value, list) and value:
+        inner = {_value_shape(v) for v in value}
+        if len(inner) == 1 and None not in inner:
+            return (len(value), *inner.pop())
+    return None
+
+
+def _callbacks_problem(state: dict[str, Any]) -> str | None:
+    """What is wrong with the callbacks' state that ``_EpochWriter`` records, or None."""
+    rate = state.get("learning_rate")
+    if rate is not None and (not isinstance(rate, int | float) or isinstance(rate, bool)):
+        return f"learning_rate is {rate!r}, not a number"
+    if not isinstance(state.get("stopped", False), bool):
+        return "stopped is not true or false"
+    entries = state.get("callbacks", [])
+    if not isinstance(entries, list):
+        return "callbacks is not a list"
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not isinstance(entry.get("type"), str):
+            return f"callbacks[{i}] is not an object with a type"
+        for name in CALLBACK_STATE.get(entry["type"], ()):
+            value = entry.get(name)
+            ok = _value_shape(value) is not None if name == "best" else isinstance(value, int) and not isinstance(value, bool)
+            if not (ok or value is None):
+                return f"callbacks[{i}].{name} is {value!r}"
+        weights = entry.get("best_weights")
+        if weights is not None and (not isinstance(weights, str) or not re.fullmatch(r"best_weights-\d+\.epoch-\d+\.npz", weights)):
+            return f"callbacks[{i}].best_weights is {weights!r}, not a file name training writes"
     return None
 
 
@@ -737,6 +834,7 @@ def _recover(out: Path, state: dict[str, Any], epochs: int) -> dict[str, Any]:
         os.replace(pending, out / CHECKPOINT)
     for stale in out.glob("checkpoint.epoch-*.keras"):  # written, never committed
         stale.unlink()
+    _drop_unused_best_weights(out, state.get("callbacks", []))  # a new best written, never committed
     for temp in out.glob(".*.tmp*"):  # atomic writes cut short by SIGKILL
         with contextlib.suppress(OSError):
             temp.unlink()
@@ -764,7 +862,7 @@ def _clear_previous_run(out: Path, log: Any) -> None:
             "(or delete that one) to start again"
         )
     old = [p for p in (out / name for name in RUN_FILES) if p.exists()]
-    old += list(out.glob("checkpoint.epoch-*.keras"))
+    old += list(out.glob("checkpoint.epoch-*.keras")) + list(out.glob("best_weights-*.npz"))
     logs = out / "tensorboard"
     if not old and not logs.is_dir():
         return
@@ -775,13 +873,49 @@ def _clear_previous_run(out: Path, log: Any) -> None:
         shutil.rmtree(logs)  # the old run's curves would mix with the new run's in TensorBoard
 
 
-def _history_csv(history: dict[str, list[float]]) -> str:
-    keys = list(history)
+def logged_value(value: Any) -> Value:
+    """A value of Keras's epoch logs as JSON holds it: a float, or (nested) lists of floats for an array."""
+    import numpy as np
+
+    array = np.asarray(value, dtype=np.float64)
+    if array.ndim == 0:
+        return float(array)
+    return array.tolist()  # type: ignore[no-any-return]
+
+
+def _flat(value: Any) -> list[tuple[str, Any]]:
+    """``value``'s elements with their index suffixes: ``[0]``, ``[1]``...; ``[0][1]`` for a matrix."""
+    if not isinstance(value, list):
+        return [("", value)]
+    return [(f"[{i}]{suffix}", v) for i, item in enumerate(value) for suffix, v in _flat(item)]
+
+
+def history_columns(history: dict[str, list[Value]]) -> dict[str, list[Any]]:
+    """One column per number: a vector metric ``f1_score`` becomes ``f1_score[0]``, ``f1_score[1]``..."""
+    columns: dict[str, list[Any]] = {}
+    for key, values in history.items():
+        first = next((v for v in values if isinstance(v, list)), None)
+        if first is None:
+            columns[key] = list(values)
+            continue
+        suffixes = [suffix for suffix, _ in _flat(first)]
+        for suffix in suffixes:
+            columns.setdefault(f"{key}{suffix}", [])
+        for value in values:
+            found = dict(_flat(value)) if isinstance(value, list) else {}
+            for suffix in suffixes:
+                columns[f"{key}{suffix}"].append(found.get(suffix, ""))
+    return columns
+
+
+def _history_csv(history: dict[str, list[Value]]) -> str:
+    columns = history_columns(history)
+    keys = list(columns)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["epoch", *keys])
-    for i in range(max((len(v) for v in history.values()), default=0)):
-        writer.writerow([i + 1, *(history[k][i] if i < len(history[k]) else "" for k in keys)])
+    for i in range(max((len(v) for v in columns.values()), default=0)):
+        writer.writerow([i + 1, *(columns[k][i] if i < len(columns[k]) else "" for k in keys)])
     return buf.getvalue()
 
 
@@ -808,33 +942,145 @@ def _sigint_held() -> Iterator[None]:
                 previous(signal.SIGINT, None)
 
 
-class _EpochWriter:
-    """A Keras callback: after each epoch, checkpoint the model, then record the epoch as done."""
+#: The state of each stateful Keras callback that ``state.json`` keeps, so that ``--resume``
+#: continues it as one uninterrupted ``fit`` would: EarlyStopping's patience counter, best value
+#: and best epoch; ReduceLROnPlateau's counters (and, beside them, the reduced learning rate).
+#: Keras resets these in ``on_train_begin``; the run restores them just after.
+CALLBACK_STATE: dict[str, tuple[str, ...]] = {
+    "EarlyStopping": ("wait", "best", "best_epoch", "stopped_epoch"),
+    "ReduceLROnPlateau": ("wait", "best", "cooldown_counter"),
+}
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+
+def _best_weights_file(out: Path, index: int, best_epoch: int) -> Path:
+    """EarlyStopping(restore_best_weights) number ``index``'s best weights, from epoch ``best_epoch`` (0-based)."""
+    return out / f"best_weights-{index}.epoch-{best_epoch + 1}.npz"
+
+
+def callback_states(callbacks: list[Any], out: Path) -> list[dict[str, Any]]:
+    """What ``state.json`` records of the spec's callbacks after an epoch (see :data:`CALLBACK_STATE`).
+
+    EarlyStopping with ``restore_best_weights`` holds the best epoch's weights: they go to
+    ``best_weights-I.epoch-K.npz`` (written once per new best, before ``state.json`` names it).
+    """
+    import numpy as np
+
+    from .files import atomic_path
+
+    states: list[dict[str, Any]] = []
+    for i, callback in enumerate(callbacks):
+        kind = type(callback).__name__
+        entry: dict[str, Any] = {"type": kind}
+        for name in CALLBACK_STATE.get(kind, ()):
+            value = getattr(callback, name, None)
+            entry[name] = None if value is None else logged_value(value) if name == "best" else int(value)
+        if kind == "EarlyStopping" and getattr(callback, "restore_best_weights", False) and callback.best_weights is not None:
+            target = _best_weights_file(out, i, int(callback.best_epoch))
+            if not target.exists():
+                with atomic_path(target) as tmp, open(tmp, "wb") as fh:
+                    np.savez(fh, *callback.best_weights)
+            entry["best_weights"] = target.name
+        states.append(entry)
+    return states
+
+
+def restore_callback_states(callbacks: list[Any], states: list[dict[str, Any]], out: Path) -> None:
+    """Put back what :func:`callback_states` recorded (after Keras's ``on_train_begin`` reset it)."""
+    import numpy as np
+
+    kinds = [type(c).__name__ for c in callbacks]
+    if [s.get("type") for s in states] != kinds:
+        raise TrainError(f"cannot resume {out}: {STATE} records the callbacks {[s.get('type') for s in states]}, the spec has {kinds}")
+    for callback, entry in zip(callbacks, states, strict=True):
+        for name in CALLBACK_STATE.get(type(callback).__name__, ()):
+            if name in entry:
+                setattr(callback, name, entry[name])
+        if entry.get("best_weights"):
+            path = out / entry["best_weights"]
+            try:
+                with np.load(path, allow_pickle=False) as f:
+                    callback.best_weights = [f[f"arr_{j}"] for j in range(len(f.files))]
+            except (OSError, ValueError, KeyError) as exc:
+                raise TrainError(f"cannot resume {out}: {path.name} (EarlyStopping's best weights) is unreadable: {exc}") from None
+
+
+def _drop_unused_best_weights(out: Path, states: list[dict[str, Any]]) -> None:
+    keep = {entry.get("best_weights") for entry in states}
+    for old in out.glob("best_weights-*.npz"):
+        if old.name not in keep:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+
+def _learning_rate(model: Any) -> float | None:
+    """The optimizer's learning rate where a callback may change it (not a schedule), else None."""
+    from .build import import_keras
+
+    keras = import_keras()
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None or isinstance(getattr(optimizer, "_learning_rate", None), keras.optimizers.schedules.LearningRateSchedule):
+        return None
+    try:
+        return float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+    except (AttributeError, TypeError, ValueError):  # an optimizer without one settable rate
+        return None
+
+
+class _EpochWriter:
+    """Keras callbacks that commit each finished epoch (see the module's docstring), in two parts.
+
+    ``first`` goes before the spec's callbacks and writes the pending checkpoint: the weights
+    as training left them (SwapEMAWeights swaps the averaged ones in after it). ``last`` goes
+    after them and commits the epoch: the history as Keras's ``History`` holds it (with the
+    ``learning_rate`` ReduceLROnPlateau logs), the callbacks' state, the learning rate they set
+    and whether one of them stopped training. On ``--resume``, ``last`` restores that state
+    in ``on_train_begin``, after each callback has reset its own.
+    """
+
+    def __init__(self, out: Path, history: dict[str, list[Value]], save: Any, spec_callbacks: list[Any],
+                 resumed: dict[str, Any] | None) -> None:
         import keras
 
-        class EpochWriter(keras.callbacks.Callback):
-            def __init__(self, out: Path, history: dict[str, list[float]], save: Any) -> None:
-                super().__init__()
-                self.out, self.history, self.save = out, history, save
+        writer = self
+
+        class Checkpoint(keras.callbacks.Callback):
+            def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+                with _sigint_held():
+                    save(self.model, _pending(out, epoch + 1))
+
+        class Commit(keras.callbacks.Callback):
+            def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+                if resumed is None or "callbacks" not in resumed:
+                    return  # a fresh run, or a state.json written without callbacks (or before they were kept)
+                restore_callback_states(spec_callbacks, resumed["callbacks"], out)
+                rate = resumed.get("learning_rate")
+                if rate is not None:
+                    self.model.optimizer.learning_rate = rate
 
             def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
                 done = epoch + 1
                 with _sigint_held():
-                    history = {k: list(v) for k, v in self.history.items()}
+                    history = {k: list(v) for k, v in writer.history.items()}
                     for key, value in (logs or {}).items():
-                        history.setdefault(key, []).append(float(value))
-                    pending = _pending(self.out, done)
-                    self.save(self.model, pending)
-                    write_json(self.out / "history.json", history)
-                    write_text(self.out / "history.csv", _history_csv(history))
-                    write_json(self.out / STATE, {"epochs_done": done, "history": history})
-                    os.replace(pending, self.out / CHECKPOINT)
-                    self.history.clear()
-                    self.history.update(history)
+                        history.setdefault(key, []).append(logged_value(value))
+                    states = callback_states(spec_callbacks, out)
+                    state: dict[str, Any] = {"epochs_done": done, "history": history}
+                    if spec_callbacks:
+                        state["callbacks"] = states
+                    if any(type(c).__name__ == "ReduceLROnPlateau" for c in spec_callbacks):
+                        state["learning_rate"] = _learning_rate(self.model)
+                    if self.model.stop_training:
+                        state["stopped"] = True  # EarlyStopping or TerminateOnNaN ended the run here
+                    write_json(out / "history.json", history)
+                    write_text(out / "history.csv", _history_csv(history))
+                    write_json(out / STATE, state)
+                    os.replace(_pending(out, done), out / CHECKPOINT)
+                    _drop_unused_best_weights(out, states)
+                    writer.history.clear()
+                    writer.history.update(history)
 
-        return EpochWriter(*args, **kwargs)
+        self.history = history
+        self.first, self.last = Checkpoint(), Commit()
 
 
 # --------------------------------------------------------------------------- evaluate
@@ -903,8 +1149,6 @@ def evaluate(
     label encoding follows the compiled loss. Raises FileNotFoundError (missing target),
     SpecError (bad spec) and TrainError (unusable model or data).
     """
-    from .build import import_keras
-
     where = Path(target)
     if not where.exists():
         raise FileNotFoundError(2, "no such file or run directory", str(where))
@@ -930,19 +1174,20 @@ def evaluate(
         spec_data = result.spec.data
         if spec_data is not None and result.document.file is not None:
             spec_data = spec_data.model_copy(update={"dataset": resolve(spec_data.dataset, result.document.file)})
-    keras = import_keras()
-    model = load_keras_model(model_path, keras)
+    settings, path = effective_data(spec_data, data)
+    if data is None and data_path is not None and settings.dataset in IMAGE_DATASETS:
+        path = data_path
+    # Every file is checked before Keras is imported: a missing one is said in a second, not ten.
+    check_data_exists(settings, path)
+    model = load_keras_model(model_path)  # the model file is checked before it imports Keras
     if spec is not None:
         mismatch = model_mismatch(model, result.shapes)
         if mismatch is not None:  # its data settings would not fit this model
             raise TrainError(f"{model_path} is not a model of the spec {spec}: {mismatch}")
     if getattr(model, "loss", None) is None:
         raise TrainError(f"{model_path}: the model is not compiled (no loss), so it cannot be evaluated; `kerasspec predict` still works")
-    settings, path = effective_data(spec_data, data)
     if spec_data is None:  # no data settings anywhere: the compiled loss tells the label encoding
         settings = settings.model_copy(update={"labels": _labels_from_loss(model)})
-    if data is None and data_path is not None and settings.dataset in IMAGE_DATASETS:
-        path = data_path
     dataset, prepared = load_data(
         settings, path, input_shape=tuple(model.input_shape[1:]), output_shape=tuple(model.output_shape), log=log,
         scale=not _model_reads_indices(model), purpose="evaluating",  # its sample warning says so, not "training"
@@ -951,8 +1196,15 @@ def evaluate(
     return EvalResult(model_path, _loss_first(scores), dataset.source, len(prepared.x_test))
 
 
-def _loss_first(scores: dict[str, Any]) -> dict[str, float]:
-    return {k: float(v) for k, v in sorted(scores.items(), key=lambda kv: kv[0] != "loss")}
+def _loss_first(scores: dict[str, Any]) -> dict[str, Value]:
+    return {k: logged_value(v) for k, v in sorted(scores.items(), key=lambda kv: kv[0] != "loss")}
+
+
+def format_value(value: Value) -> str:
+    """``0.1234``, or ``[0.1234, 0.5678]`` for a vector metric."""
+    if isinstance(value, list):
+        return "[" + ", ".join(format_value(v) for v in value) + "]"
+    return f"{value:.4f}"
 
 
 def render_eval(result: EvalResult, fmt: str = "text") -> str:
@@ -963,7 +1215,7 @@ def render_eval(result: EvalResult, fmt: str = "text") -> str:
         f"{'model':<{width}}  {result.model_path}",
         f"{'data':<{width}}  {result.data_source}, test split ({result.test_examples:,} examples)",
     ]
-    lines += [f"{k:<{width}}  {v:.4f}" for k, v in result.metrics.items()]
+    lines += [f"{k:<{width}}  {format_value(v)}" for k, v in result.metrics.items()]
     return "\n".join(lines)
 
 

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import gzip
 import hashlib
-import http.server
 import importlib.util
 import io
 import re
 import subprocess
 import sys
-import threading
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -110,32 +107,7 @@ class Recorder:
         self.messages.append(message)
 
 
-@pytest.fixture
-def serve(tmp_path: Path) -> Iterator[Callable[[dict[str, bytes]], str]]:
-    """Start an HTTP server on 127.0.0.1 serving the given files; yield its base URL."""
-    servers: list[http.server.ThreadingHTTPServer] = []
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    def start(files: dict[str, bytes]) -> str:
-        root = tmp_path / f"www{len(servers)}"
-        root.mkdir()
-        for name, content in files.items():
-            (root / name).write_bytes(content)
-        handler = functools.partial(Quiet, directory=str(root))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        ).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+# `serve` (an HTTP server on 127.0.0.1 for the given files) is in conftest.py.
 
 
 def npz_in_memory(**arrays: np.ndarray) -> bytes:

@@ -14,8 +14,6 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import importlib.util
 import json
 import os
@@ -23,7 +21,6 @@ import re
 import socket
 import subprocess
 import sys
-import threading
 import time
 import tomllib
 import xml.etree.ElementTree as ET
@@ -162,6 +159,12 @@ def test_readme_installs_from_the_repository_not_pypi() -> None:
     assert not re.search(from_pypi, README), "kerasspec is not on PyPI"
     assert "rev: v0.1.0" not in README
     assert "pip install -e '.[tf-cpu]'" in README or 'pip install -e ".[tf-cpu]"' in README
+    # The other pages say what the README says (docs/editors.md and docs/tuning.md once gave PyPI commands).
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        found = re.search(from_pypi, page.read_text(encoding="utf-8"))
+        assert found is None, f"{page.name}: {found.group(0) if found else ''!r}: kerasspec is not on PyPI"
+    for extra in ("lsp", "tune"):
+        assert f"pip install -e '.[{extra}]'" in (ROOT / "docs" / ("editors.md" if extra == "lsp" else "tuning.md")).read_text()
 
 
 def test_readme_states_what_the_demo_trains_on_and_how_long_test_fast_takes() -> None:
@@ -262,12 +265,19 @@ def _kerasspec(args: list[str], env: dict[str, str], cwd: Path, timeout: int = 3
         (["build", str(MLP), "-o", "no-such-folder/model.keras"], 2, "no folder"),
         (["evaluate", "no-such-run"], 2, "no-such-run"),
         (["tune", str(MLP), "--resume"], 2, "need --run-dir"),
+        # A missing --data file is said before the model is loaded (Keras takes ten seconds to import).
+        (["evaluate", "model.keras", "--data", "missing.npz"], 1, "missing.npz: no such file"),
+        (["evaluate", "model.keras", "--data", "missing-idx/"], 1, "missing-idx: no such file"),
+        (["train", str(MLP), "--data", "missing.npz", "--run-dir", "run"], 1, "missing.npz: no such file"),
+        (["predict", "model.keras", "digit.npy", "-o", "out.txt"], 2, "out.txt: --output writes an .npy"),
+        (["predict", "model.keras", "digit.npy", "-o", "no-such-folder/out.npy"], 2, "no-such-folder"),
     ],
 )
 def test_usage_errors_come_before_keras_is_imported(
     args: list[str], code: int, message: str, poisoned: dict[str, str], tmp_path: Path
 ) -> None:
     (tmp_path / "empty-run").mkdir()
+    (tmp_path / "model.keras").write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip: never opened here
     import numpy as np
 
     np.save(tmp_path / "digit.npy", np.zeros((28, 28), dtype=np.uint8))
@@ -275,6 +285,17 @@ def test_usage_errors_come_before_keras_is_imported(
     assert "POISON" not in proc.stderr, proc.stderr  # Keras was never imported
     assert proc.returncode == code, proc.stderr
     assert message in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "run").exists()  # nothing written before the data is known to exist
+
+
+def test_a_missing_data_file_is_reported_in_well_under_a_second(tmp_path: Path) -> None:
+    """Measured in-process, without the interpreter's start: the check, not Python's import of kerasspec."""
+    (tmp_path / "model.keras").write_bytes(b"PK\x05\x06" + bytes(18))
+    for args in (["evaluate", str(tmp_path / "model.keras"), "--data", str(tmp_path / "missing.npz")],
+                 ["train", str(MLP), "--data", str(tmp_path / "missing.npz"), "--run-dir", str(tmp_path / "run")]):
+        started = time.perf_counter()
+        assert main(args) == 1
+        assert time.perf_counter() - started < 0.5, args
 
 
 # --------------------------------------------------------------------------- 18: quiet output
@@ -296,29 +317,7 @@ def keras_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "keras_home"
 
 
-@pytest.fixture
-def serve(tmp_path: Path) -> Iterator[Callable[[dict[str, bytes]], str]]:
-    """An HTTP server on 127.0.0.1 serving the given files (as tests/test_data.py starts one)."""
-    servers: list[http.server.ThreadingHTTPServer] = []
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    def start(files: dict[str, bytes]) -> str:
-        root = tmp_path / f"www{len(servers)}"
-        root.mkdir()
-        for name, content in files.items():
-            (root / name).write_bytes(content)
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+# `serve` (an HTTP server on 127.0.0.1 for the given files) is in conftest.py.
 
 
 def test_offline_falls_back_without_keras_download_lines(keras_home: Path, capfd: pytest.CaptureFixture[str]) -> None:

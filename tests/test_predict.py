@@ -16,7 +16,7 @@ import pytest
 
 from kerasspec.cli import main
 from kerasspec.data import load_sample
-from kerasspec.predict import PredictError, fit_array, probabilities, read_image
+from kerasspec.predict import PredictError, fit_array, infer_task, probabilities, read_image
 
 ROOT = Path(__file__).resolve().parent.parent
 CONVNET = ROOT / "examples" / "keras_io_mnist_convnet.yaml"
@@ -255,3 +255,127 @@ def test_predict_with_a_logits_model(tmp_path: Path, capsys: pytest.CaptureFixtu
     p = 1 / (1 + np.exp(-logits))
     assert [g["probabilities"][1] for g in got] == pytest.approx(p, abs=1e-5)
     assert [g["predicted_class"] for g in got] == [int(v > 0.5) for v in p]
+
+
+# --------------------------------------------------------------------------- what each task predicts
+
+
+class _Activation:
+    def __init__(self, name: str) -> None:
+        self.__name__ = name
+
+
+class _Layer:
+    def __init__(self, activation: str | None) -> None:
+        self.activation = _Activation(activation) if activation else None
+
+
+class _Loss:
+    """A compiled Keras loss as a loaded model holds it: an object named by its class."""
+
+    def __init__(self, name: str) -> None:
+        self.__class__ = type(name, (_Loss,), {})
+
+    def get_config(self) -> dict[str, Any]:
+        return {}
+
+
+class _Model:
+    def __init__(self, inp: tuple[int, ...], out: tuple[int, ...], activation: str | None, loss: Any = None) -> None:
+        self.input_shape, self.output_shape = (None, *inp), (None, *out)
+        self.layers = [_Layer(activation)]
+        self.loss = _Loss(loss) if isinstance(loss, str) and loss[0].isupper() else loss
+
+
+@pytest.mark.parametrize(
+    "inp,out,activation,loss,task",
+    [
+        ((784,), (10,), "softmax", "SparseCategoricalCrossentropy", "classification"),
+        ((10,), (10,), "softmax", "CategoricalCrossentropy", "classification"),  # input width = classes: still classes
+        ((784,), (10,), "linear", None, "classification"),  # uncompiled logits
+        ((784,), (1,), "sigmoid", "BinaryCrossentropy", "binary"),
+        ((16,), (1,), "linear", "binary_crossentropy", "binary"),  # from logits
+        ((784,), (5,), "sigmoid", "BinaryCrossentropy", "multi_label"),
+        ((784,), (5,), "sigmoid", None, "multi_label"),
+        ((8,), (1,), "linear", "MeanSquaredError", "regression"),
+        ((8,), (3,), "linear", "mae", "regression"),
+        ((8,), (3,), "relu", "Huber", "regression"),
+        ((28, 28), (28, 28), "sigmoid", "BinaryCrossentropy", "reconstruction"),  # per-pixel crossentropy
+        ((28, 28, 1), (28, 28, 1), "linear", "MeanSquaredError", "reconstruction"),
+        ((784,), (784,), "sigmoid", None, "reconstruction"),
+        ((4, 4), (4, 2), "linear", None, "regression"),  # values per step, uncompiled
+    ],
+)  # fmt: skip
+def test_infer_task(inp: tuple[int, ...], out: tuple[int, ...], activation: str, loss: str | None, task: str) -> None:
+    assert infer_task(_Model(inp, out, activation, loss)) == task
+
+
+def _saved(spec: dict[str, Any], path: Path) -> Any:
+    import kerasspec
+    from kerasspec.build import save_model
+
+    model = kerasspec.build_model(spec)
+    save_model(model, path)
+    return model
+
+
+def _dense_spec(inp: list[int], units: int, activation: str | None, loss: str, extra: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    last = {"type": "Dense", "units": units, **({"activation": activation} if activation else {})}
+    return {"input_shape": inp, "layers": [*(extra or []), last], "compile": {"optimizer": "adam", "loss": loss}}
+
+
+@pytest.mark.keras
+@pytest.mark.slow
+def test_predict_reports_each_task_as_a_keras_user_reads_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Regression: the values; multi-label: probabilities and 0/1 labels; autoencoder: reconstructions saved."""
+    rng = np.random.default_rng(0)
+    x = rng.random((5, 8)).astype("float32")
+    np.save(tmp_path / "x.npy", x)
+
+    def run(model: Path, *extra: str) -> Any:
+        assert main(["predict", str(model), str(tmp_path / "x.npy"), "--format", "json", *extra]) == 0
+        return _json(capsys)
+
+    regression = _saved(_dense_spec([8], 2, None, "mean_squared_error"), tmp_path / "reg.keras")
+    got = run(tmp_path / "reg.keras")
+    assert got["task"] == "regression" and all(set(p) == {"input", "prediction"} for p in got["predictions"])
+    assert np.allclose([p["prediction"] for p in got["predictions"]], regression.predict(x, verbose=0), atol=1e-5)
+    one = _saved(_dense_spec([8], 1, None, "huber"), tmp_path / "one.keras")
+    got = run(tmp_path / "one.keras", "-o", str(tmp_path / "one.npy"))
+    assert [p["prediction"] for p in got["predictions"]] == pytest.approx(one.predict(x, verbose=0)[:, 0], abs=1e-5)
+    assert np.allclose(np.load(tmp_path / "one.npy"), one.predict(x, verbose=0), atol=1e-6)
+
+    multi = _saved(_dense_spec([8], 4, "sigmoid", "binary_crossentropy"), tmp_path / "multi.keras")
+    got = run(tmp_path / "multi.keras")
+    p = multi.predict(x, verbose=0)
+    assert got["task"] == "multi_label"
+    assert np.allclose([g["probabilities"] for g in got["predictions"]], p, atol=1e-5)
+    assert [g["predicted_labels"] for g in got["predictions"]] == (p > 0.5).astype(int).tolist()
+
+    auto = _saved(_dense_spec([8], 8, "sigmoid", "binary_crossentropy", [{"type": "Dense", "units": 3}]), tmp_path / "auto.keras")
+    got = run(tmp_path / "auto.keras", "--output", str(tmp_path / "rec.npy"))
+    rec = auto.predict(x, verbose=0)
+    assert got["task"] == "reconstruction" and got["output"] == str(tmp_path / "rec.npy")
+    assert np.allclose(np.load(tmp_path / "rec.npy"), rec, atol=1e-6)
+    assert [g["reconstruction_error"] for g in got["predictions"]] == pytest.approx(((rec - x) ** 2).mean(axis=1), abs=1e-5)
+    assert main(["predict", str(tmp_path / "auto.keras"), str(tmp_path / "x.npy"), "-o", str(tmp_path / "rec.png")]) == 0
+    text = capsys.readouterr().out
+    assert "class" not in text and "reconstructed, mean squared error" in text and (tmp_path / "rec.png").stat().st_size > 1000
+    # A picture of reconstructions from a model that makes none: refused, nothing written.
+    assert main(["predict", str(tmp_path / "multi.keras"), str(tmp_path / "x.npy"), "-o", str(tmp_path / "m.png")]) == 1
+    assert "needs a reconstruction model" in capsys.readouterr().err and not (tmp_path / "m.png").exists()
+
+    # The run directory's data.task wins over what the model looks like; --task over both.
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    _saved(_dense_spec([8], 3, None, "mean_squared_error"), run_dir / "model.keras")
+    (run_dir / "spec.yaml").write_text("data: {dataset: d.npz, task: multi_label}\n")
+    assert run(run_dir / "model.keras")["task"] == "multi_label"
+    assert run(run_dir)["predictions"] == run(run_dir / "model.keras")["predictions"]  # a run directory names its model
+    (run_dir / "metrics.json").write_text(json.dumps({"task": "binary", "positive_class": 7}))
+    got = run(run_dir / "model.keras")
+    assert (got["task"], got["positive_class"]) == ("binary", 7)
+    got = run(run_dir / "model.keras", "--task", "regression")
+    assert got["task"] == "regression" and len(got["predictions"][0]["prediction"]) == 3
+    assert main(["predict", str(tmp_path / "reg.keras"), str(tmp_path / "x.npy"), "--task", "reconstruction"]) == 1
+    assert "gives back the input's shape" in capsys.readouterr().err

@@ -14,6 +14,7 @@ Subprocesses run ``python -m kerasspec`` with ``TF_CPP_MIN_LOG_LEVEL=3``.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -560,3 +561,150 @@ def test_logical_cpus_must_be_a_number(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("KERASSPEC_LOGICAL_CPUS", bad)
         with pytest.raises(TrainError, match=message):
             configure_logical_cpus()
+
+
+# --------------------------------------------------------------------------- vector metrics, callbacks across --resume
+
+
+def _small_npz(tmp: Path, n: int = 96) -> Path:
+    ds = load_sample()
+    path = tmp / "small.npz"
+    np.savez(path, x_train=ds.x_train[:n], y_train=ds.y_train[:n], x_test=ds.x_test[:64], y_test=ds.y_test[:64])
+    return path
+
+
+def _mlp(data: Path, metrics: list[Any], callbacks: list[Any], *, epochs: int = 1, optimizer: Any = "adam",
+         validation_split: float = 0.25) -> dict[str, Any]:
+    return {
+        "input_shape": [28, 28],
+        "layers": [{"type": "Flatten"}, {"type": "Dense", "units": 10, "activation": "softmax"}],
+        "compile": {"optimizer": optimizer, "loss": "categorical_crossentropy", "metrics": metrics},
+        "fit": {"epochs": epochs, "batch_size": 32, "validation_split": validation_split, "shuffle": False,
+                "callbacks": callbacks},
+        "data": {"dataset": str(data), "labels": "one_hot"},
+    }  # fmt: skip
+
+
+@pytest.mark.keras
+@pytest.mark.slow
+def test_vector_metrics_are_written_as_keras_logs_them(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """F1Score(average=None) logs one value per class, TruePositives/Precision one per threshold: lists, not floats."""
+    import csv
+
+    import keras
+
+    from kerasspec.cli import main
+
+    data = _small_npz(tmp_path)
+    metrics = ["accuracy", {"type": "F1Score", "average": None}, {"type": "TruePositives", "thresholds": [0.05, 0.5]},
+               {"type": "Precision", "thresholds": [0.05, 0.2, 0.5]}]  # fmt: skip
+    run = kerasspec.train(_mlp(data, metrics, []), run_dir=tmp_path / "run", seed=0, verbose=0, log=lambda m: None)
+    out = run.run_dir
+    history = json.loads((out / "history.json").read_text())
+    widths = {"f1_score": 10, "true_positives": 2, "precision": 3}
+    for key, width in widths.items():
+        for name in (key, f"val_{key}"):
+            assert len(history[name]) == 1 and len(history[name][0]) == width, name
+            assert all(isinstance(v, float) for v in history[name][0])
+    assert isinstance(history["accuracy"][0], float) and history == run.history
+    # history.csv: one column per element, the same numbers.
+    rows = list(csv.DictReader(io.StringIO((out / "history.csv").read_text())))
+    assert len(rows) == 1
+    assert [k for k in rows[0] if k.startswith("f1_score[")] == [f"f1_score[{i}]" for i in range(10)]
+    assert [float(rows[0][f"val_precision[{i}]"]) for i in range(3)] == pytest.approx(history["val_precision"][0])
+    # metrics.json: the test split's vectors, as Keras's evaluate returns them for the saved model.
+    test = json.loads((out / "metrics.json").read_text())["test"]
+    model = keras.models.load_model(out / "model.keras")
+    ds = np.load(data)
+    x, y = ds["x_test"].astype("float32") / 255.0, keras.utils.to_categorical(ds["y_test"], 10)
+    scores = model.evaluate(x, y, verbose=0, return_dict=True)
+    for key, width in widths.items():
+        assert len(test[key]) == width and test[key] == pytest.approx(np.asarray(scores[key]).tolist(), abs=1e-5)
+    # The report and `evaluate` show them; state.json with vectors is one --resume accepts.
+    html = (out / "report.html").read_text()
+    assert "<th>f1_score[9]</th>" in html and "<th>val_true_positives[1]</th>" in html
+    assert kerasspec.training.state_problem(json.loads((out / "state.json").read_text())) is None
+    assert main(["evaluate", str(out), "--format", "json"]) == 0
+    evaluated = json.loads(capsys.readouterr().out)["metrics"]
+    assert evaluated["true_positives"] == pytest.approx(test["true_positives"])
+    assert main(["evaluate", str(out)]) == 0
+    assert "precision " in capsys.readouterr().out.replace("  ", " ")
+
+
+def test_state_with_vector_metrics_is_checked() -> None:
+    from kerasspec.training import state_problem
+
+    good = {"epochs_done": 2, "history": {"loss": [1.0, 0.5], "f1_score": [[0.1, 0.2], [0.3, 0.4]]}}
+    assert state_problem(good) is None
+    ragged = {"epochs_done": 2, "history": {"loss": [1.0, 0.5], "f1_score": [[0.1, 0.2], [0.3]]}}
+    assert "equally long lists" in (state_problem(ragged) or "")
+    text = {"epochs_done": 1, "history": {"loss": [1.0], "f1_score": [["a"]]}}
+    assert state_problem(text) is not None
+    callbacks = dict(good, callbacks=[{"type": "EarlyStopping", "wait": "1", "best": 0.5}])
+    assert "callbacks[0].wait" in (state_problem(callbacks) or "")
+    escape = dict(good, callbacks=[{"type": "EarlyStopping", "best_weights": "../../etc/passwd"}])
+    assert "best_weights" in (state_problem(escape) or "")
+
+
+def test_resume_drops_best_weights_never_committed(tmp_path: Path) -> None:
+    """Killed after EarlyStopping's new best weights were written but before state.json named them."""
+    from kerasspec.training import _recover
+
+    (tmp_path / "checkpoint.keras").write_bytes(b"epoch 2")
+    (tmp_path / "best_weights-0.epoch-2.npz").write_bytes(b"best at epoch 2")
+    (tmp_path / "best_weights-0.epoch-3.npz").write_bytes(b"best at epoch 3, never committed")
+    callbacks = [{"type": "EarlyStopping", "wait": 0, "best": 1.0, "best_epoch": 1, "stopped_epoch": 0,
+                  "best_weights": "best_weights-0.epoch-2.npz"}]  # fmt: skip
+    _recover(tmp_path, {"epochs_done": 2, "history": {"loss": [2.0, 1.0]}, "callbacks": callbacks}, epochs=5)
+    assert sorted(p.name for p in tmp_path.glob("best_weights-*")) == ["best_weights-0.epoch-2.npz"]
+
+
+def _interrupt_at_epoch(epoch: int) -> Any:
+    """EarlyStopping.on_epoch_begin that raises KeyboardInterrupt (Ctrl-C) when ``epoch`` (0-based) begins."""
+    import keras
+
+    real = keras.callbacks.EarlyStopping.on_epoch_begin
+
+    def on_epoch_begin(self: Any, e: int, logs: Any = None) -> None:
+        if e == epoch:
+            raise KeyboardInterrupt
+        real(self, e, logs)
+
+    return on_epoch_begin
+
+
+@pytest.mark.keras
+@pytest.mark.slow
+def test_early_stopping_and_reduce_lr_continue_across_resume(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run interrupted after 2 epochs and resumed stops where the uninterrupted run stops, with the same callback state.
+
+    A learning rate of 0 never improves the loss: EarlyStopping(patience=2) ends the run after 3 epochs.
+    Before the state was kept, the resumed run's EarlyStopping started counting again and ran 5.
+    """
+    import keras
+
+    data = _small_npz(tmp_path)
+    callbacks = [{"type": "EarlyStopping", "monitor": "loss", "patience": 2, "restore_best_weights": True},
+                 {"type": "ReduceLROnPlateau", "monitor": "loss", "patience": 1, "cooldown": 1}]  # fmt: skip
+    spec = _mlp(data, ["accuracy"], callbacks, epochs=10, optimizer={"type": "SGD", "learning_rate": 0.0}, validation_split=0.0)
+    quiet = {"seed": 0, "verbose": 0, "log": lambda m: None}
+    whole = kerasspec.train(spec, run_dir=tmp_path / "whole", **quiet)
+    assert len(whole.history["loss"]) == 3
+    with monkeypatch.context() as m:
+        m.setattr(keras.callbacks.EarlyStopping, "on_epoch_begin", _interrupt_at_epoch(2))
+        with pytest.raises(kerasspec.training.TrainInterrupted) as stopped:
+            kerasspec.train(spec, run_dir=tmp_path / "cut", **quiet)
+    assert stopped.value.epochs_done == 2
+    state = json.loads((tmp_path / "cut" / "state.json").read_text())
+    assert [c["type"] for c in state["callbacks"]] == ["EarlyStopping", "ReduceLROnPlateau"]
+    assert state["callbacks"][0]["wait"] == 1 and (tmp_path / "cut" / state["callbacks"][0]["best_weights"]).exists()
+    resumed = kerasspec.train(spec, run_dir=tmp_path / "cut", resume=True, **quiet)
+    assert len(resumed.history["loss"]) == 3 and resumed.epochs_run == 1
+    final = {name: json.loads((tmp_path / name / "state.json").read_text()) for name in ("whole", "cut")}
+    assert final["cut"]["callbacks"] == final["whole"]["callbacks"]
+    assert final["cut"]["stopped"] is True and final["cut"]["learning_rate"] == final["whole"]["learning_rate"]
+    assert resumed.history["learning_rate"] == whole.history["learning_rate"]  # ReduceLROnPlateau logs it, as in Keras
+    # Resuming a run that EarlyStopping ended trains nothing more.
+    again = kerasspec.train(spec, run_dir=tmp_path / "cut", resume=True, **quiet)
+    assert again.epochs_run == 0 and len(again.history["loss"]) == 3
+    assert again.metrics == pytest.approx(resumed.metrics)
