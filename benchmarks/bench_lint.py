@@ -73,12 +73,22 @@ model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accur
 model.summary()
 """
 
+#: Issue #8's targets for the lint path, with the catalogue four times the first release's.
 TARGETS = {
-    "check_seconds_max": 0.3,
-    "speedup_vs_keras_min": 20.0,
-    "specs_per_second_min": 2000.0,
+    "check_seconds_max": 0.2,
+    "speedup_vs_keras_min": 25.0,
+    "specs_per_second_min": 3000.0,
     "check_rss_mb_max": 80.0,
 }
+
+#: The throughput target's workload: the example specs of the first release (MLPs and
+#: convnets, 4 to 12 layers), on which its 3,360 specs/s were measured. The examples added
+#: since (a 101-layer network, recurrent and augmented models) are timed as well, as context.
+FIRST_RELEASE_EXAMPLES = (
+    "binary_sgd_nesterov.yaml", "cnn_32x32x3_same.yaml", "cnn_32x32x3_valid.yaml", "fashion_mnist_bn.yaml",
+    "keras_io_mnist_convnet.yaml", "logits_bce.yaml", "mlp_784.yaml", "mnist_convnet.json",
+    "mnist_layer_zoo.yaml", "mnist_mlp.yaml", "mnist_rows_conv1d.yaml",
+)  # fmt: skip
 
 _TOTAL_PARAMS = re.compile(r"Total params:\s*([\d,]+)")
 
@@ -304,7 +314,8 @@ def _by_library(rows: list[dict[str, Any]]) -> dict[str, float]:
 
 
 def bench_throughput(seconds: float, *, profile: bool = True) -> dict[str, Any]:
-    """(b): library calls on in-memory text, one process."""
+    """(b): library calls on in-memory text, one process: the first release's examples (the
+    target's workload), then every example."""
     import kerasspec
 
     texts = example_texts()
@@ -315,15 +326,19 @@ def bench_throughput(seconds: float, *, profile: bool = True) -> dict[str, Any]:
             summarizable.append(name)
         except kerasspec.SpecError:
             pass
-    out: dict[str, Any] = {"examples": list(texts), "summarize_examples": summarizable}
+    first = [n for n in FIRST_RELEASE_EXAMPLES if n in texts]
+    out: dict[str, Any] = {"examples": list(texts), "summarize_examples": summarizable, "first_release_examples": first}
     for label, fn, names in (
-        ("check", kerasspec.check, list(texts)),
-        ("summarize", kerasspec.summarize, summarizable),
+        ("check", kerasspec.check, first),
+        ("summarize", kerasspec.summarize, [n for n in first if n in summarizable]),
+        ("check_all_examples", kerasspec.check, list(texts)),
+        ("summarize_all_examples", kerasspec.summarize, summarizable),
     ):
         sample = [texts[n] for n in names]
         res = _throughput(fn, sample, seconds)
+        res["workload"] = names
         # Always profiled (about a second): the hotspots are on record whichever way the target went.
-        if profile:
+        if profile and not label.endswith("_all_examples"):
             res["profile"] = _profile(fn, sample, calls=max(len(sample), int(res["per_second"])))
         out[label] = res
     # Per-file rates: which examples are slow.
@@ -358,26 +373,27 @@ def verdicts(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
     def span(d: dict[str, float]) -> list[float]:
         return [d["min"], d["max"]]
 
+    n_first = len(t["check"]["workload"])
     return {
-        "check < 0.3 s (fresh process)": _verdict(
+        f"check < {fast:g} s (fresh process)": _verdict(
             wall["check"]["median"], cpu["check"]["median"], lambda v: v < fast,
             span(wall["check"]), span(cpu["check"])),
-        "summary < 0.3 s (fresh process)": _verdict(
+        f"summary < {fast:g} s (fresh process)": _verdict(
             wall["summary"]["median"], cpu["summary"]["median"], lambda v: v < fast,
             span(wall["summary"]), span(cpu["summary"])),
-        "check >= 20x faster than Keras": _verdict(
+        f"check >= {speed:g}x faster than Keras": _verdict(
             s["speedup_check_vs_keras"], s["cpu_speedup_check_vs_keras"], lambda v: v >= speed,
             rng["wall_check"], rng["cpu_check"]),
-        "summary >= 20x faster than Keras": _verdict(
+        f"summary >= {speed:g}x faster than Keras": _verdict(
             s["speedup_summary_vs_keras"], s["cpu_speedup_summary_vs_keras"], lambda v: v >= speed,
             rng["wall_summary"], rng["cpu_summary"]),
-        "check >= 2,000 specs/s (one process)": _verdict(
+        f"check >= {rate:,.0f} specs/s (one process, the {n_first} first-release examples)": _verdict(
             t["check"]["per_second"], t["check"]["per_cpu_second"], lambda v: v >= rate,
             t["check"]["per_second_range"], t["check"]["per_cpu_second_range"]),
-        "summarize >= 2,000 specs/s (one process)": _verdict(
+        f"summarize >= {rate:,.0f} specs/s (one process, the first-release examples)": _verdict(
             t["summarize"]["per_second"], t["summarize"]["per_cpu_second"], lambda v: v >= rate,
             t["summarize"]["per_second_range"], t["summarize"]["per_cpu_second_range"]),
-        "check peak RSS < 80 MB": _verdict(
+        f"check peak RSS < {TARGETS['check_rss_mb_max']:g} MB": _verdict(
             rss["check"]["median"], rss["check"]["median"], lambda v: v < TARGETS["check_rss_mb_max"],
             span(rss["check"]), span(rss["check"])),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
-import time
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -386,9 +386,13 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 
 
 def test_yaml_billion_laughs_is_cheap(yaml_parser: str) -> None:
-    t0 = time.perf_counter()
-    doc = load_text(BILLION_LAUGHS)
-    assert time.perf_counter() - t0 < 1.0
+    tracemalloc.start()
+    try:
+        doc = load_text(BILLION_LAUGHS)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 2**20  # the 9^9 references were never made
     assert set(codes(doc)) == {"KS104"}
     assert len(doc.diagnostics) == 9 + 8 * 9  # 9 anchors, 72 aliases
     assert doc.data["i"] == [None] * 9
@@ -464,9 +468,7 @@ def test_yaml_deep_flow_nesting(yaml_parser: str) -> None:
 @pytest.mark.parametrize("text", ["[" * 10_000 + "]" * 10_000, "[" * 10_000, "- " * 10_000])
 def test_yaml_very_deep_nesting_gives_up(yaml_parser: str, text: str) -> None:
     # libyaml stops at 1000 levels; kerasspec gives up reading at twice the limit.
-    t0 = time.perf_counter()
     doc = load_text(text, fmt="yaml")
-    assert time.perf_counter() - t0 < 2.0
     assert codes(doc) == ["KS106"]
     assert doc.data is None
 
@@ -483,9 +485,7 @@ def test_yaml_depth_limit_block_style(yaml_parser: str) -> None:
 
 def test_json_deep_nesting() -> None:
     for text in ("[" * 10_000 + "]" * 10_000, '{"a":' * 10_000 + "1" + "}" * 10_000):
-        t0 = time.perf_counter()
         doc = load_text(text, fmt="json")
-        assert time.perf_counter() - t0 < 2.0
         assert codes(doc) == ["KS106"]
         assert _depth(doc.data) == 64
     doc = load_text("[" * 10_000, fmt="json")
@@ -524,9 +524,13 @@ def test_load_path_checks_size_before_reading(tmp_path: Path) -> None:
     big = tmp_path / "huge.yaml"
     with open(big, "wb") as f:
         f.truncate(8 * 1024**3)  # sparse: reading it would take seconds and 8 GiB
-    t0 = time.perf_counter()
-    doc = load_path(big)
-    assert time.perf_counter() - t0 < 1.0
+    tracemalloc.start()
+    try:
+        doc = load_path(big)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 2**20  # refused from its size: never read
     assert codes(doc) == ["KS105"]
     assert doc.file == str(big)
 
@@ -566,9 +570,7 @@ def test_yaml_huge_integers(yaml_parser: str) -> None:
         f"a: {HUGE}\nb: -{HUGE}\nc: 9223372036854775808\nd: 0x8000000000000000\n"
         f"e: 0o{'7' * 30}\nf: {'0' * 5000}1\ng: 9223372036854775807\n"
     )
-    t0 = time.perf_counter()
     doc = load_text(text)
-    assert time.perf_counter() - t0 < 1.0
     assert codes(doc) == ["KS108"] * 5
     assert [d.path for d in doc.diagnostics] == ["/a", "/b", "/c", "/d", "/e"]
     assert doc.data == {
@@ -784,55 +786,6 @@ def test_from_object_keys_and_cycles() -> None:
     cyclic["a"].append(cyclic)
     doc = from_object(cyclic)
     assert codes(doc) == ["KS106"]
-
-
-# ---- performance -----------------------------------------------------------------------
-
-PERF_SPEC = """\
-name: mnist_convnet             # optional
-input_shape: [28, 28, 1]
-layers:
-  - type: Conv2D
-    filters: 32
-    kernel_size: [3, 3]
-    activation: relu
-  - type: MaxPooling2D
-    pool_size: 2
-  - type: Conv2D
-    filters: 64
-    kernel_size: [3, 3]
-    activation: relu
-  - type: MaxPooling2D
-    pool_size: [2, 2]
-  - type: Flatten
-  - type: Dropout
-    rate: 0.5
-  - type: Dense
-    units: 10
-    activation: softmax
-compile:
-  optimizer: {type: SGD, learning_rate: 0.001, momentum: 0.9, nesterov: true}
-  loss: sparse_categorical_crossentropy
-  metrics: [accuracy]
-fit:
-  epochs: 15
-  batch_size: 128
-  validation_split: 0.1
-data:
-  dataset: mnist
-  labels: sparse
-"""
-
-
-def test_loading_is_fast() -> None:
-    # The lint path aims at > 2000 specs/s including validation; the loader alone is
-    # about 0.15-0.2 ms for this spec with libyaml. The bound is loose for slow CI.
-    load_text(PERF_SPEC)
-    n = 200
-    t0 = time.perf_counter()
-    for _ in range(n):
-        load_text(PERF_SPEC)
-    assert (time.perf_counter() - t0) / n < 0.003
 
 
 # ---- property tests ---------------------------------------------------------------------
