@@ -25,7 +25,7 @@ Source = str | os.PathLike[str] | bytes | dict[str, Any] | Document
 
 
 class KerasMissing(ImportError):
-    """A call that runs Keras, on an install without it (``pip install kerasspec`` alone)."""
+    """A call that runs Keras, on an install without it (``pip install -e .`` alone, without the `tf-cpu` extra)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from . import spec as S
 from .api import KerasMissing, Options, Source, run
 from .diagnostics import Diagnostic, SpecError
+from .extras import install_hint
 from .files import atomic_path
 from .layers import Layer
 from .layers.blocks import expand
@@ -57,7 +58,7 @@ def import_keras() -> Any:
     except ImportError as exc:
         raise KerasMissing(
             f"this command needs Keras and a backend ({exc}); install them with "
-            "pip install 'kerasspec[tf-cpu]' (CPU) or 'kerasspec[tf]' (GPU)"
+            + install_hint("tf-cpu", alternative="tf")
         ) from None
     return keras
 

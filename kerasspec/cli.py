@@ -168,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     _backend_arg(p)
 
-    p = sub.add_parser("predict", help="the model's predictions for PNG digits or .npy/.npz arrays, as its task reads them")
+    p = sub.add_parser("predict", help="the model's predictions for images (PNG, JPEG...) or .npy/.npz arrays, as its task reads them")
     p.add_argument("model", metavar="MODEL", help="a .keras model file, or a run directory (from train)")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="images (PNG, JPEG...) or .npy/.npz arrays")
     p.add_argument("--task", choices=("classification", "binary", "multi_label", "regression", "reconstruction"),
@@ -311,7 +311,10 @@ def cmd_lsp(args: argparse.Namespace) -> int:
     try:
         from .lsp import serve
     except ImportError as exc:
-        raise UsageError(f"the language server needs pygls: pip install 'kerasspec[lsp]' ({exc})") from None
+        from .extras import install_hint
+
+        cause = exc.__cause__ or exc  # kerasspec.lsp's own ImportError wraps pygls's
+        raise UsageError(f"the language server needs pygls and lsprotocol ({cause}): {install_hint('lsp')}") from None
     serve()
     return EXIT_OK
 

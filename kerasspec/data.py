@@ -591,7 +591,9 @@ def _emit(warn: Warn | None, message: str) -> None:
 
 def _one_line(exc: BaseException) -> str:
     if isinstance(exc, ImportError) and exc.name in ("keras", "tensorflow"):
-        return f"{exc.name} is not installed (pip install 'kerasspec[tf-cpu]' to enable downloads)"
+        from .extras import install_hint
+
+        return f"{exc.name} is not installed (downloads need it: {install_hint('tf-cpu')})"
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= 300 else text[:297] + "..."
 

@@ -22,7 +22,7 @@ Bounded as ``check`` is: the loader's limits apply (a huge or hostile document g
 KS1xx findings), and every handler is guarded, so a document the server cannot make
 sense of yields diagnostics or nothing, never a crash.
 
-This module is the only one that imports pygls (``pip install 'kerasspec[lsp]'``); the
+This module is the only one that imports pygls (the ``lsp`` extra: ``pip install -e '.[lsp]'`` in a clone); the
 lint path never imports it.
 """
 
@@ -45,7 +45,9 @@ try:
     from pygls.lsp.server import LanguageServer
     from pygls.uris import to_fs_path
 except ImportError as exc:  # pragma: no cover - depends on the install
-    raise ImportError("kerasspec lsp needs pygls and lsprotocol: pip install 'kerasspec[lsp]'") from exc
+    from .extras import install_hint
+
+    raise ImportError(f"kerasspec lsp needs pygls and lsprotocol ({exc}): {install_hint('lsp')}") from exc
 
 from . import __version__, api, fixes
 from .diagnostics import RULES, Diagnostic, Severity

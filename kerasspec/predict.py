@@ -235,7 +235,9 @@ def _open_image(path: Path, *, decode: bool) -> Any:
     try:
         from PIL import Image, ImageOps, UnidentifiedImageError
     except ImportError:  # pragma: no cover - Pillow comes with the tf extras
-        raise PredictError("reading images needs Pillow: pip install 'kerasspec[tf-cpu]'") from None
+        from .extras import install_hint
+
+        raise PredictError(f"reading images needs Pillow: {install_hint('tf-cpu')}") from None
     try:
         # Image.open reads only the header: the size is checked before any pixel is decoded.
         with open_regular(path) as fh, warnings.catch_warnings():

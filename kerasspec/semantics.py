@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 from . import spec as S
 from .analysis import ShapeAnalysis
@@ -398,6 +399,41 @@ def positive_class_problems(data: S.Data, info: DataInfo | None) -> Iterator[Dia
 
 
 # --------------------------------------------------------------------------- fit.callbacks
+
+
+#: The metrics whose value is one number per class, per output or per threshold, and when:
+#: Keras's ``result()`` is then a vector (F1Score/FBetaScore: ``average=None``; R2Score:
+#: ``class_aggregation=None``; the confusion counts, Precision and Recall: more than one threshold).
+_PER_CLASS = ("F1Score", "FBetaScore")
+_PER_THRESHOLD = ("TruePositives", "FalsePositives", "TrueNegatives", "FalseNegatives", "Precision", "Recall")
+
+
+def vector_metric(metric: Any) -> tuple[str, str] | None:
+    """Why a compile metric (a name or an object) logs a vector, and how to make it one number; None if it logs one."""
+    if isinstance(metric, str):
+        metric = S.METRICS.default_object(metric)  # `f1_score` is F1Score(): average None
+    kind = getattr(metric, "type", None)
+    if kind in _PER_CLASS and getattr(metric, "average", "macro") is None:
+        return f"{kind} with `average: null` is one score per class", "set `average: macro` (or `micro`, `weighted`)"
+    if kind == "R2Score" and getattr(metric, "class_aggregation", "uniform_average") is None:
+        return "R2Score with `class_aggregation: null` is one score per output", "set `class_aggregation: uniform_average`"
+    thresholds = getattr(metric, "thresholds", None)
+    if kind in _PER_THRESHOLD and isinstance(thresholds, list | tuple) and len(thresholds) > 1:
+        return (f"{kind} with {len(thresholds)} thresholds is one value per threshold",
+                "give the objective's metric one threshold (another metric can keep the list)")
+    return None
+
+
+def vector_objective(compile: S.Compile, objective: str) -> tuple[int, str, str] | None:
+    """The metric (its index in ``compile.metrics``) that makes ``objective`` a vector, why, and a hint; else None.
+
+    KerasTuner ranks trials by one number: a vector objective cannot score a trial.
+    """
+    for i, (metric, name) in enumerate(zip(compile.metrics, S.metric_names(compile), strict=True)):
+        if objective in (name, f"val_{name}"):
+            found = vector_metric(metric)
+            return None if found is None else (i, *found)
+    return None
 
 
 def history_keys(spec: S.Spec) -> list[str] | None:

@@ -55,7 +55,7 @@ from .loader import SPACE_KINDS as KINDS
 from .loader import Document, holds_spaces
 from .names import did_you_mean
 from .semantics import _names as data_array_names
-from .semantics import check_semantics, history_keys
+from .semantics import check_semantics, history_keys, vector_objective
 from .summary import Summary, render_text
 from .validate import validate
 
@@ -803,6 +803,14 @@ class _Engine:
                 f"the tune objective '{tune.objective}' is not a value fit logs (it logs {', '.join(keys)}): "
                 "KerasTuner would fail every trial",
                 pointer(where), hint=hint,
+            ).as_error())
+        elif spec.compile is not None and (found := vector_objective(spec.compile, tune.objective)) is not None:
+            i, why, hint = found
+            out.append(Diagnostic(
+                "KS412",
+                f"the tune objective '{tune.objective}' is not one number: compile.metrics[{i}], {why}; "
+                "KerasTuner ranks trials by a single value",
+                pointer(where), hint=f"{hint}, or choose another objective",
             ).as_error())
         elif tune.direction is None and objective_direction(tune.objective) is None:
             out.append(Diagnostic(

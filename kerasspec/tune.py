@@ -41,7 +41,13 @@ Distributed: KerasTuner's own mode (a chief oracle, workers that train), configu
 ``kerasspec tune --chief/--worker NAME --oracle HOST:PORT`` set. Workers share the run
 directory (a shared file system); the chief prunes, and writes the outputs at the end.
 
-KerasTuner (``pip install 'kerasspec[tune]'``) and Keras are imported only when ``tune`` runs.
+The objective must be one number per epoch: a metric that logs a vector (``F1Score`` with
+``average: null``, ``R2Score`` with ``class_aggregation: null``, ``TruePositives``, ``Precision``...
+with several ``thresholds``) is refused before anything is built (:func:`vector_objective`).
+Any other vector metric is reported to KerasTuner one number per element (``f1_score[0]``...),
+as ``history.csv`` writes it.
+
+KerasTuner (the ``tune`` extra: :func:`kerasspec.extras.install_hint`) and Keras are imported only when ``tune`` runs.
 """
 
 from __future__ import annotations
@@ -64,8 +70,10 @@ import yaml
 
 from . import api
 from . import spec as S
-from .diagnostics import KerasspecError, Severity, SpecError, has_errors
+from .diagnostics import Diagnostic, KerasspecError, Severity, SpecError, has_errors, pointer
+from .extras import install_hint
 from .files import write_json, write_text
+from .semantics import vector_objective
 from .space import Space, SpaceAnalysis, check_values, objective_direction, plain, show
 
 __all__ = ["SpecHyperModel", "TuneError", "TuneResult", "tune"]
@@ -101,8 +109,32 @@ def import_keras_tuner() -> Any:
     try:
         import keras_tuner
     except ImportError as exc:
-        raise api.KerasMissing(f"`kerasspec tune` needs KerasTuner ({exc}): pip install 'kerasspec[tune]'") from None
+        raise api.KerasMissing(f"`kerasspec tune` needs KerasTuner ({exc}): {install_hint('tune')}") from None
     return keras_tuner
+
+
+# --------------------------------------------------------------------------- the objective
+
+def _vector_objective_problem(data: dict[str, Any], objective: str, node: Any) -> Diagnostic | None:
+    """KS412 (an error) when the objective is a vector metric in the plain spec ``data``; ``node``: the `tune` section."""
+    section = data.get("compile")
+    if not isinstance(section, dict):
+        return None
+    try:
+        compile = S.Compile.model_validate(section)
+    except ValueError:
+        return None  # the static check reports it
+    found = vector_objective(compile, objective)
+    if found is None:
+        return None
+    i, why, hint = found
+    where = ("tune", "objective") if isinstance(node, dict) and "objective" in node else ("tune",) if isinstance(node, dict) else ()
+    return Diagnostic(
+        "KS412",
+        f"the tune objective '{objective}' is not one number: compile.metrics[{i}], {why}; "
+        "KerasTuner ranks trials by a single value",
+        pointer(where), hint=f"{hint}, or choose another objective",
+    ).as_error()
 
 
 # --------------------------------------------------------------------------- the search space
@@ -145,6 +177,15 @@ class _Search:
         self.data, self.limit = data, limit
         self.refusals: dict[tuple[Any, ...], str | None] = {}
         self.max_epochs = _fixed_epochs(raw)
+        # A vector objective fails every trial: refused here when no space changes the metrics,
+        # else candidate by candidate (a refused one is pruned, never built).
+        self.metric_spaces = any(s.pointer.startswith("/compile/metrics") for s in self.spaces)
+        if not self.metric_spaces and self.analysis.smallest is not None:
+            problem = _vector_objective_problem(self.plain(self.analysis.smallest), tune.objective, raw.get("tune"))
+            if problem is not None:
+                pos = doc.position(tuple(int(p) if p.isdigit() else p for p in problem.path.split("/")[1:]))
+                raise SpecError([replace(problem, file=doc.file, line=pos.line if pos else None,
+                                         column=pos.column if pos else None)])
 
     def values(self, hp_values: dict[str, Any]) -> dict[str, Any]:
         """The spec values of a candidate (by pointer), from KerasTuner's values."""
@@ -159,6 +200,9 @@ class _Search:
             else:
                 found = check_values(_Doc(self.raw), values, self.options)
                 errors = [d for d in found if d.severity is Severity.ERROR]
+                if not errors and self.metric_spaces:
+                    problem = _vector_objective_problem(self.plain(values), self.settings.objective, self.raw.get("tune"))
+                    errors = [problem] if problem is not None else []
                 self.refusals[key] = f"{errors[0].code} {errors[0].path or '/'}: {errors[0].message}" if errors else None
         return self.refusals[key]
 
@@ -354,15 +398,10 @@ def _tuner(kt: Any, search: _Search, oracle: Any, run_dir: Path, *, overwrite: b
                     data=search.data, verbose=verbose, options=search.options, log=said_once,
                 )
                 history, test, seconds = result.history, result.metrics, time.perf_counter() - started
-            name = search.settings.objective
-            if name not in history or not history[name]:
-                raise kt.errors.FailedTrialError(f"fit did not log the objective '{name}' (it logged {', '.join(history)})")
-            scores = history[name]
-            pick = max if search.direction == "max" else min
-            best = pick(range(len(scores)), key=lambda e: (scores[e], -e) if search.direction == "max" else (scores[e], e))
-            metrics = {k: float(v[best]) for k, v in history.items() if len(v) > best}
-            metrics |= {f"test_{k}": float(v) for k, v in test.items()}
-            metrics["best_epoch"] = float(best + 1)
+            try:
+                metrics = trial_metrics(history, test, search.settings.objective, search.direction)
+            except ValueError as exc:
+                raise kt.errors.FailedTrialError(str(exc)) from None
             metrics["train_seconds"] = round(seconds, 3)
             return metrics
 
@@ -374,6 +413,28 @@ def _tuner(kt: Any, search: _Search, oracle: Any, run_dir: Path, *, overwrite: b
         oracle=oracle, hypermodel=hypermodel, directory=str(run_dir), project_name=PROJECT, overwrite=overwrite,
         executions_per_trial=search.settings.executions_per_trial,
     )
+
+
+def trial_metrics(history: dict[str, list[Any]], test: dict[str, Any], objective: str, direction: str) -> dict[str, float]:
+    """What a trial reports to KerasTuner: each logged value at the objective's best epoch, and the test metrics.
+
+    A vector metric is one number per element (``f1_score[0]``, ``test_f1_score[0]``...), as
+    ``history.csv`` writes it. Raises ValueError when the objective is missing or not one number.
+    """
+    from .training import history_columns
+
+    if objective not in history or not history[objective]:
+        raise ValueError(f"fit did not log the objective '{objective}' (it logged {', '.join(history)})")
+    scores = history[objective]
+    if any(isinstance(v, list) for v in scores):
+        raise ValueError(f"the objective '{objective}' is not one number per epoch (it logged {scores[0]!r}): KerasTuner "
+                         "ranks trials by a single value; make its metric return one number, or choose another objective")
+    pick = max if direction == "max" else min
+    best = pick(range(len(scores)), key=lambda e: (scores[e], -e) if direction == "max" else (scores[e], e))
+    metrics = {k: float(v[best]) for k, v in history_columns(history).items() if len(v) > best and v[best] != ""}
+    metrics |= {f"test_{k}": float(v[0]) for k, v in history_columns({k: [v] for k, v in test.items()}).items()}
+    metrics["best_epoch"] = float(best + 1)
+    return metrics
 
 
 def _shown(values: dict[str, Any]) -> str:

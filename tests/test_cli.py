@@ -156,5 +156,41 @@ def test_keras_commands_without_keras_exit_2(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "poison"), str(ROOT)])}
     proc = subprocess.run([sys.executable, "-m", "kerasspec", "build", CONVNET, "-o", str(tmp_path / "m.keras")],
                           capture_output=True, text=True, env=env)
-    assert proc.returncode == 2 and "pip install 'kerasspec[tf-cpu]'" in proc.stderr
+    assert proc.returncode == 2 and "pip install -e '.[tf-cpu]' in a clone of kerasspec" in proc.stderr
+    assert "'.[tf]'" in proc.stderr and "not on PyPI" in proc.stderr  # the GPU build; no PyPI command
     assert "Traceback" not in proc.stderr
+
+
+def test_no_message_or_docstring_gives_a_pypi_install_command() -> None:
+    # kerasspec is not on PyPI: `pip install 'kerasspec[tf-cpu]'` installs nothing (or someone else's
+    # package). Every "needs X" message says kerasspec.extras.install_hint's clone command instead.
+    import re
+
+    from kerasspec.extras import install_hint
+
+    from_pypi = re.compile(r"pip install ['\"]?kerasspec(\[[^\]]*\])?['\"]?(?!\s*@)(\s|`|$|\))")
+    found = [f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
+             for path in sorted((ROOT / "kerasspec").rglob("*.py"))
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if from_pypi.search(line) or "pip install 'kerasspec[" in line]
+    assert found == [], "kerasspec is not on PyPI:\n" + "\n".join(found)
+    assert re.search(r"pip install -e '\.\[tune\]' in a clone of kerasspec", install_hint("tune"))
+    assert from_pypi.search("pip install 'kerasspec[tf-cpu]' (CPU)")  # the old message: the pattern sees it
+
+
+def test_the_readme_row_of_predict_says_what_it_reports() -> None:
+    # The row once said "class probabilities and the predicted class" for every model.
+    import argparse
+
+    from kerasspec.cli import build_parser
+    from kerasspec.predict import TASKS
+
+    row = next(line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+               if line.startswith("| `kerasspec predict "))
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices["predict"]
+    options = [a.option_strings[0] for a in sub._actions if a.option_strings and a.option_strings[0] not in ("-h", "--batch-size")]
+    assert options and all(f"`{o}" in row for o in options), (options, row)
+    assert "run directory" in row and "FILE.npy" in row and "FILE.png" in row
+    said = {"classification": "probability", "binary": "binary", "multi_label": "multi-label", "regression": "predicted values",
+            "reconstruction": "reconstruction error"}
+    assert set(said) == set(TASKS) and all(words in row for words in said.values()), row

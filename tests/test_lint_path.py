@@ -57,4 +57,7 @@ def test_lsp_without_pygls_is_a_usage_error(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "kerasspec", "lsp"], cwd=ROOT, env=_poisoned_env(tmp_path),
                           capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert proc.returncode == 2, proc.stderr
-    assert "pip install 'kerasspec[lsp]'" in proc.stderr
+    # What installs it (kerasspec is not on PyPI), said once, with why pygls did not import.
+    assert proc.stderr.count("pip install -e '.[lsp]' in a clone of kerasspec") == 1, proc.stderr
+    assert "not on PyPI" in proc.stderr
+    assert "the lint path imported lsprotocol" in proc.stderr, proc.stderr  # the poisoned import's own message

@@ -207,6 +207,17 @@ def test_objective_must_be_logged() -> None:
     assert [d.code for d in check_text(custom)] == ["KS412"]
 
 
+def test_a_vector_objective_is_an_error_of_check() -> None:
+    # F1Score with average null logs one score per class: KerasTuner cannot rank trials by it.
+    text = spec(kernel="{choice: [3, 5]}").replace(
+        "metrics: [accuracy]", "metrics: [accuracy, {type: F1Score, average: null}]"
+    ) + "tune:\n  objective: val_f1_score\n  direction: max\n"
+    found = check_text(text)
+    assert [(d.code, d.path, d.severity) for d in found] == [("KS412", "/tune/objective", Severity.ERROR)]
+    assert "compile.metrics[1], F1Score with `average: null` is one score per class" in found[0].message
+    assert check_text(text.replace("average: null", "average: macro")) == []
+
+
 def _plain_keys(doc: Any, engine: Any, combo: tuple[int, ...]) -> list[tuple[str, str, str]]:
     values = {s.pointer: s.value(i) for s, i in zip(engine.spaces, combo, strict=True)}
     data = SP.plain(doc.data, engine.spaces, values)

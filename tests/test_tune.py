@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 import kerasspec
-from kerasspec import api
+from kerasspec import api, semantics
 from kerasspec import space as SP
 from kerasspec import tune as T
 from kerasspec.data import load_sample
@@ -335,3 +335,122 @@ def test_a_chief_and_two_workers_on_localhost(tmp_path: Path, sample_npz: Path) 
         assert "kerasspec: training pruned_space" in err
     assert "kerasspec: training" not in chief_out[1]
     assert len(_trained_candidates(run_dir)) == 3
+
+
+# --------------------------------------------------------------------------- vector metrics
+
+#: A binary MLP with a vector metric (TruePositives at two thresholds: one count each).
+VECTOR = """\
+name: vector_metric
+input_shape: [28, 28, 1]
+layers:
+  - type: Flatten
+  - type: Dense
+    units: {choice: [4, 8]}
+    activation: relu
+  - type: Dense
+    units: 1
+    activation: sigmoid
+compile:
+  optimizer: adam
+  loss: binary_crossentropy
+  metrics: [accuracy, {type: TruePositives, thresholds: THRESHOLDS}]
+fit:
+  epochs: 1
+  batch_size: 64
+  validation_split: 0.25
+data:
+  dataset: mnist
+  task: binary
+  positive_class: 7
+tune:
+  objective: OBJECTIVE
+  direction: max
+  max_trials: 1
+  seed: 7
+"""
+
+
+def vector_spec(tmp: Path, objective: str = "val_accuracy", thresholds: str = "[0.3, 0.5]") -> Path:
+    path = tmp / f"vector-{len(list(tmp.glob('vector-*.yaml')))}.yaml"
+    path.write_text(VECTOR.replace("OBJECTIVE", objective).replace("THRESHOLDS", thresholds))
+    return path
+
+
+@pytest.mark.parametrize(
+    "metric",
+    [
+        {"type": "F1Score"}, {"type": "F1Score", "average": "macro"}, {"type": "FBetaScore", "beta": 2.0},
+        {"type": "FBetaScore", "average": "weighted"}, {"type": "R2Score", "class_aggregation": None}, {"type": "R2Score"},
+        {"type": "TruePositives", "thresholds": [0.3, 0.5]}, {"type": "FalseNegatives", "thresholds": [0.5]},
+        {"type": "TrueNegatives", "thresholds": 0.5}, {"type": "Precision", "thresholds": [0.2, 0.4, 0.6]},
+        {"type": "Recall", "thresholds": [0.5]}, {"type": "AUC", "thresholds": [0.3, 0.5]}, {"type": "AUC", "multi_label": True},
+        "f1_score", "f_beta_score", "r2_score", "accuracy",
+    ],
+    ids=json.dumps,
+)
+def test_vector_metrics_are_the_ones_keras_returns_a_vector_for(metric: Any) -> None:
+    from kerasspec import spec as S
+    from kerasspec.build import import_keras
+
+    keras = import_keras()
+    compile = S.Compile.model_validate({"loss": "binary_crossentropy", "metrics": [metric]})
+    (name,) = S.metric_names(compile)
+    made = keras.metrics.get(metric) if isinstance(metric, str) else compile.metrics[0].to_keras(keras)
+    y = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0]], dtype="float32")
+    p = np.array([[0.8, 0.1, 0.1], [0.2, 0.7, 0.1], [0.1, 0.2, 0.7], [0.3, 0.3, 0.4]], dtype="float32")
+    made.update_state(y, p)
+    vector = np.ndim(np.asarray(made.result())) > 0
+    assert (semantics.vector_metric(compile.metrics[0]) is not None) == vector
+    for objective in (name, f"val_{name}"):
+        assert (semantics.vector_objective(compile, objective) is not None) == vector
+
+
+def test_trial_metrics_flatten_vectors_and_refuse_a_vector_objective() -> None:
+    history = {"loss": [0.9, 0.5, 0.7], "val_accuracy": [0.6, 0.8, 0.8], "tp": [[5.0, 3.0], [6.0, 4.0], [7.0, 2.0]]}
+    test = {"loss": 0.55, "tp": [9.0, 8.0]}
+    metrics = T.trial_metrics(history, test, "val_accuracy", "max")
+    # The best epoch is the first of the ties (KerasTuner's rule), each value taken there.
+    assert metrics == {"loss": 0.5, "val_accuracy": 0.8, "tp[0]": 6.0, "tp[1]": 4.0, "test_loss": 0.55,
+                       "test_tp[0]": 9.0, "test_tp[1]": 8.0, "best_epoch": 2.0}
+    assert T.trial_metrics(history, test, "loss", "min")["tp[1]"] == 4.0
+    with pytest.raises(ValueError, match="'tp' is not one number per epoch"):
+        T.trial_metrics(history, test, "tp", "max")
+    with pytest.raises(ValueError, match="did not log the objective 'val_loss'"):
+        T.trial_metrics(history, test, "val_loss", "min")
+
+
+def test_a_vector_objective_is_refused_before_anything_is_built(tmp_path: Path) -> None:
+    spec = vector_spec(tmp_path, objective="val_true_positives")
+    with pytest.raises(kerasspec.SpecError) as info:
+        T.tune(spec, run_dir=tmp_path / "run", log=lambda m: None)
+    (problem,) = info.value.diagnostics
+    assert (problem.code, problem.path, problem.severity.value) == ("KS412", "/tune/objective", "error")
+    assert problem.line == spec.read_text().splitlines().index("  objective: val_true_positives") + 1
+    assert "compile.metrics[1], TruePositives with 2 thresholds" in problem.message
+    assert not (tmp_path / "run").exists()
+    # A space over the metric: only the candidates whose objective is a vector are refused.
+    spec = vector_spec(tmp_path, objective="true_positives", thresholds="{choice: [[0.3, 0.5], [0.5]]}")
+    search = T._Search(spec, api.Options(), data=None, limit=None)
+    two, one = {"/layers/1/units": 4, "/compile/metrics/1/thresholds": [0.3, 0.5]}, {"/layers/1/units": 4, "/compile/metrics/1/thresholds": [0.5]}
+    assert search.refused(two).startswith("KS412 /tune/objective: the tune objective 'true_positives' is not one number")
+    assert search.refused(one) is None
+
+
+@pytest.mark.slow
+def test_a_search_with_a_vector_metric_records_one_number_per_element(tmp_path: Path, sample_npz: Path) -> None:
+    result = T.tune(vector_spec(tmp_path), run_dir=tmp_path / "run", data=str(sample_npz), limit=LIMIT, log=lambda m: None)
+    state = json.loads((tmp_path / "run" / "tune.json").read_text())
+    assert state["counts"] == {"trials": 1, "completed": 1, "failed": 0, "pruned": 0}
+    (row,) = json.loads((tmp_path / "run" / "trials.json").read_text())["trials"]
+    assert row["status"] == "COMPLETED" and result.best is not None and result.best["score"] == row["score"]
+    # The trial's run directory has the vectors; trials.json one number per threshold, at the best (only) epoch.
+    run = tmp_path / "run" / "tuner" / f"trial_{row['trial']}" / "run"
+    history = json.loads((run / "history.json").read_text())
+    test = json.loads((run / "metrics.json").read_text())["test"]
+    for key in ("true_positives", "val_true_positives"):
+        (values,) = history[key]
+        assert [row[f"{key}[0]"], row[f"{key}[1]"]] == values
+        assert values[0] >= values[1]  # more predictions pass 0.3 than 0.5
+    assert [row["test_true_positives[0]"], row["test_true_positives[1]"]] == test["true_positives"]
+    assert "true_positives[0]" in (tmp_path / "run" / "trials.csv").read_text().splitlines()[0]
