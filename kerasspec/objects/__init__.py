@@ -153,8 +153,6 @@ def to_keras(value: Any, keras: Any) -> Any:
     return value
 
 
-
-
 def object_error(code: str, message: str, hint: str | None = None, **ctx: Any) -> PydanticCustomError:
     """A refusal of an object's validator: a KS code, its message template and a fix-it hint."""
     return PydanticCustomError(code, message, {**ctx, "hint": hint})
@@ -352,7 +350,6 @@ class Family:
         if isinstance(value, str):
             return self.default_object(value)
         return None
-
 
 
 # --------------------------------------------------------------------------- the families
