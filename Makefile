@@ -8,9 +8,11 @@ EXTRAS ?= dev,tf-cpu,backends,lsp,tune
 # One stamp per set of extras: `make demo` needs only TensorFlow, `make test` everything.
 comma  := ,
 STAMP  := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
-PYTEST_ARGS ?=
+# The suite runs on every core (pytest-xdist), at most four workers (each imports TensorFlow,
+# JAX and PyTorch); `make test PYTEST_ARGS=` runs it in one process.
+PYTEST_ARGS ?= -n auto --maxprocesses 4
 
-.PHONY: venv demo test test-fast lint schema docs differential bench clean
+.PHONY: venv demo test test-fast lint schema docs differential bench mutation clean
 
 venv: $(STAMP)
 
@@ -68,6 +70,19 @@ differential: venv
 
 bench: venv
 	$(BIN)/python benchmarks/run_all.py
+
+# Mutation testing (mutmut, installed here, not a dependency): the modules in MUTATE are
+# mutated in a copy of the package (mutants/), each mutant against the fast tests of
+# MUTATION_TESTS that reach it. Scores per module: benchmarks/results/mutation.json and
+# docs/analysis.md ("Mutation score"). Restrict both variables to iterate on one module.
+MUTATE ?= kerasspec/shapes.py kerasspec/analysis.py kerasspec/semantics.py kerasspec/tasks.py kerasspec/loader.py
+MUTATION_TESTS ?= tests/test_shapes.py tests/test_validate.py tests/test_loader.py tests/test_tasks.py \
+	tests/test_semantics_layers.py $(wildcard tests/test_branches_*.py)
+MUTATION_JOBS ?= 2
+
+mutation: venv
+	$(BIN)/python -m pip install --quiet mutmut==3.8.1
+	$(BIN)/python scripts/mutation_run.py --jobs $(MUTATION_JOBS) --tests "$(MUTATION_TESTS)" $(MUTATE)
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .ruff_cache .hypothesis
