@@ -61,7 +61,7 @@ class Compile(_Model):
 
     optimizer: Optimizer = Field("rmsprop", description="An optimizer name (`adam`) or an object (`{type: SGD, learning_rate: 0.01, momentum: 0.9}`).")
     loss: Loss = Field(description="A loss name (`sparse_categorical_crossentropy`) or an object (`{type: BinaryCrossentropy, from_logits: true}`).")
-    metrics: list[Metric] = Field(default_factory=list, description="Metric names or objects, e.g. `[accuracy]` or `[{type: BinaryAccuracy, threshold: 0.7}]`.")
+    metrics: list[Metric] = Field([], description="Metric names or objects, e.g. `[accuracy]` or `[{type: BinaryAccuracy, threshold: 0.7}]`.")
 
 
 def metric_names(compile: Compile) -> list[str]:
@@ -100,7 +100,7 @@ class Fit(_Model):
     seed: StrictInt | None = Field(None, description="Seed for weights, shuffling and dropout: two runs with the same seed are identical.")
     distribute: Choice("mirrored", "multi_worker") | None = Field(None, description="Train through a `tf.distribute` strategy.")
     callbacks: list[Callback] = Field(  # type: ignore[valid-type]
-        default_factory=list,
+        [],  # copied for each instance, as pydantic copies mutable defaults
         description="Keras callbacks, e.g. `[{type: EarlyStopping, monitor: val_loss, patience: 3, restore_best_weights: true}]`.",
     )
 
