@@ -3,7 +3,8 @@
 Each case is a document as a user writes it: an input shape and one layer of any
 kind in the catalogue, drawn by its family's strategy in ``tests/cases/`` (strings
 in the user's case, ints or lists, aliases, arguments left out for Keras's own
-defaults), sometimes followed by ``Flatten`` and ``Dense``. Keras builds it through
+defaults), sometimes followed by ``Flatten`` and ``Dense``, for some kinds (stateful
+recurrent layers) sometimes after an ``Input`` with a fixed batch size. Keras builds it through
 the translation below, which shares no code with kerasspec: the mapping's keys
 are passed to the Keras class named by ``type`` as they are; only objects
 (``{type: RandomNormal, ...}``), wrapped layers (``layer:``) and nested blocks
@@ -47,6 +48,9 @@ FAST_EXAMPLES = 300
 DERANDOMIZE = os.environ.get("KERASSPEC_DIFF_DERANDOMIZE", "1") != "0"
 REPORT = os.environ.get("KERASSPEC_RAW_REPORT")
 STRATEGIES = cases.strategies()
+#: The kinds whose documents sometimes start with ``{type: Input, shape, batch_size}``: a
+#: fixed batch size, which stateful recurrent layers need (cases modules' ``FIXED_BATCH``).
+FIXED_BATCH = frozenset(kind for m in cases.modules() for kind in getattr(m, "FIXED_BATCH", ()))
 
 # --------------------------------------------------------------------------- the Keras side
 
@@ -70,8 +74,13 @@ def keras_layer(raw: dict[str, Any]) -> Any:
     """The Keras layer for a layer mapping, its arguments passed as written."""
     args = dict(raw)
     kind = args.pop("type")
-    if kind == "Sequential":
-        return keras.Sequential([keras_layer(d) for d in args.pop("layers")], **args)
+    if kind in ("Sequential", "Pipeline"):
+        # Both constructors take the layer objects, a Repeat's copies written out in its place.
+        block = keras.Sequential if kind == "Sequential" else keras.layers.Pipeline
+        trainable = args.pop("trainable", True)  # neither constructor takes it
+        layer = block([keras_layer(d) for _, d in written_out(args.pop("layers"))], **args)
+        layer.trainable = trainable
+        return layer
     for key, value in list(args.items()):
         if (key == "layer" and isinstance(value, dict)) or (key == "backward_layer" and isinstance(value, dict)):
             args[key] = keras_layer(value)
@@ -96,8 +105,14 @@ def keras_build(doc: dict[str, Any]) -> tuple[Any, int | None, str]:
     # Named, as kerasspec's build names the model: an unnamed one would take the name
     # `sequential` before a nested block could.
     model = keras.Sequential(name="model")
-    model.add(keras.Input(shape=tuple(doc["input_shape"])))
+    first = doc["layers"][0]
+    if first["type"] in ("Input", "InputLayer"):  # the model's input, with a fixed batch size
+        model.add(keras.Input(shape=tuple(first["shape"]), batch_size=first.get("batch_size")))
+    else:
+        model.add(keras.Input(shape=tuple(doc["input_shape"])))
     for i, raw in written_out(doc["layers"]):
+        if raw is first and "input_shape" not in doc:
+            continue
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -123,6 +138,10 @@ def document(draw: st.DrawFn, kind: str | None = None) -> tuple[str, dict[str, A
     layers = [layer]
     if draw(st.integers(0, 3)) == 0:
         layers += [{"type": "Flatten"}, {"type": "Dense", "units": draw(st.integers(1, 5))}]
+    if kind in FIXED_BATCH and draw(st.integers(0, 2)) > 0:
+        batch = draw(st.sampled_from([2, 1, 3, 4, None]))  # None: an Input that fixes nothing
+        spelling = draw(st.sampled_from(["Input", "InputLayer"]))
+        return kind, {"layers": [{"type": spelling, "shape": shape, "batch_size": batch}, *layers]}
     return kind, {"input_shape": shape, "layers": layers}
 
 

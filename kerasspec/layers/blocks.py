@@ -3,15 +3,18 @@
 ``{type: Sequential, name: augment, layers: [...]}`` is what Keras does when a
 ``keras.Sequential`` is one layer of another: it is built on the input it is
 given, ``model.summary()`` shows it as one row, and its parameters are those
-of its layers.
+of its layers. Keras's ``Pipeline`` (defined with the preprocessing layers) is
+the same fold of layers as one layer; both share :class:`_Block`.
 
 ``{type: Repeat, times: 50, layers: [...]}`` is not a Keras class: it stands
 for its layers written out ``times`` times in its place, as a 101-layer SELU
 network writes the same two layers fifty times. The analysis and ``build``
 expand it (:func:`expand`), so the summary and the built model show every
-copy, as the hand-written model would.
+copy, as the hand-written model would; inside a block it is written out in
+the block's list the same way.
 """
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -23,81 +26,144 @@ from .base import Layer, LayerItem, Weight
 Path = tuple[str | int, ...]
 
 
-def _fold(layers: tuple[Layer, ...], shape: Shape) -> Iterator[tuple[int, Layer, Shape, Shape]]:
-    """(index, layer, its input, its output) for each layer on ``shape``, a Repeat's copies
-    written out in its place; errors point inside, at the layer as the spec writes it."""
-    from ..analysis import check_initializers  # the analysis imports this module's family lazily
-
-    for layer, path, _ in expand(list(layers), ()):
-        j = int(path[0])
-        errors = layer.argument_errors()
-        if errors:
-            raise errors[0].inside("layers", *path)
-        try:
-            out = layer.output_shape(shape)
-            check_initializers(layer, shape)
-        except ShapeError as err:
-            raise err.inside("layers", *path) from None
-        yield j, layer, shape, out
-        shape = out
+def _last_activation(layers: list[Layer]) -> str | None:
+    """The activation of the last layer that has one (a block's output passes through it)."""
+    for layer in reversed(layers):
+        act = layer.output_activation()
+        if act is not None:
+            return act
+    return None
 
 
-def _block_weights(layers: tuple[Layer, ...], shape: Shape) -> tuple[Weight, ...]:
-    out: list[Weight] = []
-    for _, layer, given, _ in _fold(layers, shape):
-        out += [w if layer.trainable else w._replace(trainable=False) for w in layer.weights(given)]
-    return tuple(out)
+class _Block(Layer):
+    """Layers folded over the input, as one layer: a nested Sequential or a Pipeline.
+
+    Its ``layers`` may hold a Repeat, written out in its place (:func:`expand`): Keras
+    gets the layers the hand-written block would hold.
+    """
+
+    #: How messages name the block, and the word their hints use for it.
+    WHAT: ClassVar[str] = "a block"
+    NOUN: ClassVar[str] = "block"
+
+    layers: Annotated[list[LayerItem], Field(min_length=1)] = Field(description="The layers, in order.")
+
+    def written_out(self) -> list[tuple[Layer, Path, int | None]]:
+        """The block's layers with every Repeat written out, each with its path in this layer."""
+        return expand(list(self.layers), ("layers",))
+
+    def argument_errors(self) -> list[ShapeError]:
+        from .core import Input
+
+        for layer, path, _ in self.written_out():
+            if isinstance(layer, Input):
+                return [
+                    ShapeError(
+                        "KS211",
+                        f"{self.WHAT} takes its input from the layer before it; an Input layer inside it "
+                        "would start a second model",
+                        None,
+                        f"remove the Input layer from the {self.NOUN}",
+                    ).inside(*path)
+                ]
+        return []
+
+    def inner_output_shape(self, layer: Layer, shape: Shape) -> Shape:
+        """One of its layers' output on ``shape``, as the block builds it: its shape rule by default."""
+        return layer.output_shape(shape)
+
+    def fold(self, shape: Shape) -> Iterator[tuple[Layer, Shape, Shape]]:
+        """(layer, its input, its output) for each layer on ``shape``; errors point inside,
+        at the layer as the spec writes it (in a Repeat, at the one place to fix)."""
+        # The analysis imports this module's family lazily.
+        from ..analysis import check_initializers
+
+        for layer, path, _ in self.written_out():
+            errors = layer.argument_errors()
+            if errors:
+                raise errors[0].inside(*path)
+            try:
+                out = self.inner_output_shape(layer, shape)
+                check_initializers(layer, shape)
+            except ShapeError as err:
+                raise err.inside(*path) from None
+            yield layer, shape, out
+            shape = out
+
+    def output_shape(self, shape: Shape) -> Shape:
+        for *_, out in self.fold(shape):
+            shape = out
+        return shape
+
+    def weights(self, shape: Shape) -> tuple[Weight, ...]:
+        out: list[Weight] = []
+        for layer, given, _ in self.fold(shape):
+            out += [w if layer.trainable else w._replace(trainable=False) for w in layer.weights(given)]
+        return tuple(out)
+
+    def output_activation(self) -> str | None:
+        return _last_activation(list(self.layers))
+
+    def sublayers(self) -> tuple[Layer, ...]:
+        return tuple(layer for layer, _, _ in self.written_out())  # as Keras holds them
+
+    def keras_block(self, keras: Any, layers: list[Any], name: str | None) -> Any:
+        """The Keras layer holding ``layers``."""
+        raise NotImplementedError
+
+    def to_keras(self, keras: Any, name: str | None) -> Any:
+        block = self.keras_block(keras, [layer.to_keras(keras, layer.name) for layer in self.sublayers()], name)
+        block.trainable = self.trainable  # neither constructor takes `trainable`
+        return block
 
 
-class Sequential(Layer):
+class Sequential(_Block):
     """A nested block of layers, built as one Keras `Sequential` layer (one row in the summary)."""
 
     TYPES: ClassVar = ("Sequential",)
     KERAS_CLASS: ClassVar = "Sequential"
-    STRICTER_THAN_KERAS: ClassVar = {"layers": "a block without layers is an empty model: the spec requires them"}
+    STRICTER_THAN_KERAS: ClassVar = {
+        "layers": "a block without layers is an empty model: the spec requires them; an Input layer inside one "
+        "(which Keras nests) is refused, the block takes its input from the layer before it",
+    }
+    WHAT: ClassVar = "a nested Sequential block"
     type: Literal["Sequential"]
     layers: Annotated[list[LayerItem], Field(min_length=1)] = Field(
         description="The block's layers, in order; the block's input is the previous layer's output."
     )
 
     def argument_errors(self) -> list[ShapeError]:
-        from .core import Input
+        return super().argument_errors() or self._name_errors()
 
-        for j, layer in enumerate(self.layers):
-            if isinstance(layer, Input):
-                return [
-                    ShapeError(
-                        "KS211",
-                        "a nested Sequential block takes its input from the layer before it; "
-                        "an Input layer inside it would start a second model",
-                        None,
-                        "remove the Input layer from the block",
-                    ).inside("layers", j)
-                ]
+    def _name_errors(self) -> list[ShapeError]:
+        # `keras.Sequential(layers)` adds them one by one and refuses a name it already holds.
+        # The names Keras makes up are unique in the session; the ones the spec gives are checked.
+        seen: dict[str, Path] = {}
+        copies: Counter[Path] = Counter()  # a layer in a Repeat stands in the list once per copy
+        for layer, path, _ in self.written_out():
+            copies[path] += 1
+            if layer.name is None:
+                continue
+            first = seen.get(layer.name)
+            if first is None:
+                seen[layer.name] = path
+                continue
+            where = ".".join(f"{path[k]}[{path[k + 1]}]" for k in range(0, len(path) - 1, 2))
+            again = f" (copy {copies[path]} of its Repeat block)" if first == path else ""
+            return [
+                ShapeError(
+                    "KS212",
+                    f"layer name '{layer.name}' is used twice in this nested Sequential block, the second time by "
+                    f"{where}{again}; Keras requires unique layer names in a Sequential",
+                    "name",
+                    "leave layers inside a Repeat block unnamed: every copy would get the same name"
+                    if again else "rename one of them",
+                ).inside(*path)
+            ]
         return []
 
-    def output_shape(self, shape: Shape) -> Shape:
-        for *_, out in _fold(tuple(self.layers), shape):
-            shape = out
-        return shape
-
-    def weights(self, shape: Shape) -> tuple[Weight, ...]:
-        return _block_weights(tuple(self.layers), shape)
-
-    def output_activation(self) -> str | None:
-        for layer in reversed(self.layers):
-            act = layer.output_activation()
-            if act is not None:
-                return act
-        return None
-
-    def sublayers(self) -> tuple[Layer, ...]:
-        return tuple(layer for layer, _, _ in expand(list(self.layers), ()))  # as Keras holds them
-
-    def to_keras(self, keras: Any, name: str | None) -> Any:
-        block = keras.Sequential([layer.to_keras(keras, layer.name) for layer in self.sublayers()], name=name)
-        block.trainable = self.trainable
-        return block
+    def keras_block(self, keras: Any, layers: list[Any], name: str | None) -> Any:
+        return keras.Sequential(layers, name=name)
 
 
 class Repeat(Layer):
@@ -116,7 +182,7 @@ class Repeat(Layer):
         raise AssertionError("Repeat is expanded before analysis")
 
     def output_activation(self) -> str | None:
-        return Sequential.output_activation(self)  # type: ignore[arg-type]
+        return _last_activation(list(self.layers))
 
     def sublayers(self) -> tuple[Layer, ...]:
         return ()  # its copies stand in its place: expand() lists them, they are not inside it
@@ -186,6 +252,9 @@ def _deep_inside(layer: Layer, path: Path) -> Iterator[tuple[int, Path, Path]]:
             yield from _deep_inside(inner, (*path, "layers", j))
     elif isinstance(layer, Sequential):
         yield from deep_lists(list(layer.layers), (*path, "layers"))
+    elif isinstance(layer, _Block):  # a Pipeline calls its layers in a loop: no graph of its own to count
+        for j, inner in enumerate(layer.layers):
+            yield from _deep_inside(inner, (*path, "layers", j))
     else:
         for inner in layer.sublayers():  # a wrapper's layer (TimeDistributed holding a block)
             yield from _deep_inside(inner, path)

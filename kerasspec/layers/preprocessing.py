@@ -25,7 +25,7 @@ in ``STRICTER_THAN_KERAS`` with the reason.
 """
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, PlainValidator, WithJsonSchema
@@ -42,7 +42,8 @@ from ..fields import (
     describe,
 )
 from ..shapes import Shape, ShapeError, conv_output_shape, fmt_list, fmt_shape
-from .base import DataFormat, Layer, LayerItem, Weight, channels
+from .base import DataFormat, Layer, Weight, channels
+from .blocks import _Block
 
 # --------------------------------------------------------------------------- field types
 
@@ -292,6 +293,8 @@ class _Augmentation(Layer):
     """A random image transform: same shape out, no weights, the identity at inference."""
 
     EXAMPLE_INPUT: ClassVar = "[32, 32, 3]"
+    #: What its ``call`` checks when a Pipeline traces it (:func:`traced_output_shape`).
+    TRACED: ClassVar[str] = "image"
 
     def output_shape(self, shape: Shape) -> Shape:
         # Keras's compute_output_shape returns the input shape whatever its rank.
@@ -299,6 +302,14 @@ class _Augmentation(Layer):
 
     def output_activation(self) -> str | None:
         return None
+
+
+class _ValueAugmentation(_Augmentation):
+    """An augmentation of pixel values in `value_range`, with its own seed and data format."""
+
+    value_range: ValueRange = (0, 255)
+    seed: Seed | None = None
+    data_format: DataFormat | None = None
 
 
 def _rank_error(layer: Layer, shape: Shape, want: str, hint: str | None = None) -> ShapeError:
@@ -488,6 +499,7 @@ class Resizing(Layer):
     """Resizes images to `height` x `width` (batch, rows, cols, channels)."""
 
     TYPES: ClassVar = ("Resizing",)
+    TRACED: ClassVar = "image"
     EXAMPLE_INPUT: ClassVar = "[32, 32, 3]"
     STRICTER_THAN_KERAS: ClassVar = {
         "height": "must be positive: Keras builds with any value and refuses it when the layer runs",
@@ -530,6 +542,7 @@ class CenterCrop(Layer):
     """Crops the centre `height` x `width` of each image (resizing images smaller than that)."""
 
     TYPES: ClassVar = ("CenterCrop",)
+    TRACED: ClassVar = "crop"
     EXAMPLE_INPUT: ClassVar = "[32, 32, 3]"
     STRICTER_THAN_KERAS: ClassVar = {"height": "must be positive", "width": "must be positive"}
     type: Literal["CenterCrop"]
@@ -550,6 +563,7 @@ class RandomCrop(Layer):
     """Crops a random `height` x `width` window when training; at inference, the centre (resized)."""
 
     TYPES: ClassVar = ("RandomCrop",)
+    TRACED: ClassVar = "static"
     EXAMPLE_INPUT: ClassVar = "[32, 32, 3]"
     STRICTER_THAN_KERAS: ClassVar = {"height": "must be positive", "width": "must be positive"}
     type: Literal["RandomCrop"]
@@ -660,6 +674,7 @@ class RandomPerspective(_Augmentation):
     """Applies a random perspective transform."""
 
     TYPES: ClassVar = ("RandomPerspective",)
+    TRACED: ClassVar = "static"
     type: Literal["RandomPerspective"]
     factor: Factor(0, 1) = Field(1.0, description="The probability of transforming an image, in [0, 1], or [lower, upper].")
     scale: Factor(0, 1, pair=False, what="scale") = Field(1.0, description="The strength of the distortion, in [0, 1].")
@@ -669,10 +684,11 @@ class RandomPerspective(_Augmentation):
     data_format: DataFormat | None = None
 
 
-class RandomElasticTransform(_Augmentation):
+class RandomElasticTransform(_ValueAugmentation):
     """Distorts images with a random elastic displacement field."""
 
     TYPES: ClassVar = ("RandomElasticTransform",)
+    TRACED: ClassVar = "static_channels"
     STRICTER_THAN_KERAS: ClassVar = {"value_range": _VALUE_RANGE_UNCHECKED}
     type: Literal["RandomElasticTransform"]
     factor: Factor(0, 1) = Field(1.0, description="The probability of transforming an image, in [0, 1], or [lower, upper].")
@@ -683,23 +699,18 @@ class RandomElasticTransform(_Augmentation):
         description="`reflect`, `wrap`, `constant`, `nearest` or `mirror` (lower case).",
     ) = "reflect"  # fmt: skip
     fill_value: StrictFloat = Field(0.0, description="The value outside the image with `fill_mode: constant`.")
-    value_range: ValueRange = (0, 255)
-    seed: Seed | None = None
-    data_format: DataFormat | None = None
 
 
-class RandomErasing(_Augmentation):
+class RandomErasing(_ValueAugmentation):
     """Erases a random rectangle of each image (filled with `fill_value`, or noise)."""
 
     TYPES: ClassVar = ("RandomErasing",)
+    TRACED: ClassVar = "static"
     STRICTER_THAN_KERAS: ClassVar = {"value_range": _VALUE_RANGE_UNCHECKED}
     type: Literal["RandomErasing"]
     factor: Factor(0, 1) = Field(1.0, description="The probability of erasing, in [0, 1], or [lower, upper].")
     scale: Factor(0, 1, what="scale") = Field((0.02, 0.33), description="The erased fraction of the area, [lower, upper] in [0, 1].")
     fill_value: StrictFloat | None = Field(None, description="The value erased pixels get; null: random values.")
-    value_range: ValueRange = (0, 255)
-    seed: Seed | None = None
-    data_format: DataFormat | None = None
 
 
 # --------------------------------------------------------------------------- colour augmentation
@@ -726,38 +737,31 @@ class RandomContrast(_Augmentation):
     seed: Seed | None = None
 
 
-class RandomSaturation(_Augmentation):
+class RandomSaturation(_ValueAugmentation):
     """Changes the saturation of RGB images at random."""
 
     TYPES: ClassVar = ("RandomSaturation",)
+    TRACED: ClassVar = "rgb"
     type: Literal["RandomSaturation"]
     factor: Factor(-1, 1) = Field(description="A number in [-1, 1], or [lower, upper].")
-    value_range: ValueRange = (0, 255)
-    data_format: DataFormat | None = None
-    seed: Seed | None = None
 
 
-class RandomHue(_Augmentation):
+class RandomHue(_ValueAugmentation):
     """Shifts the hue of RGB images at random."""
 
     TYPES: ClassVar = ("RandomHue",)
+    TRACED: ClassVar = "rgb"
     STRICTER_THAN_KERAS: ClassVar = {"value_range": _VALUE_RANGE_UNCHECKED}
     type: Literal["RandomHue"]
     factor: Factor(0, 1) = Field(description="A number in [0, 1], or [lower, upper].")
-    value_range: ValueRange = (0, 255)
-    data_format: DataFormat | None = None
-    seed: Seed | None = None
 
 
-class RandomColorDegeneration(_Augmentation):
+class RandomColorDegeneration(_ValueAugmentation):
     """Blends RGB images with their grayscale version at random."""
 
     TYPES: ClassVar = ("RandomColorDegeneration",)
     type: Literal["RandomColorDegeneration"]
     factor: Factor(-1, 1) = Field(description="A number in [-1, 1], or [lower, upper].")
-    value_range: ValueRange = (0, 255)
-    data_format: DataFormat | None = None
-    seed: Seed | None = None
 
     def output_shape(self, shape: Shape) -> Shape:
         if len(shape) not in (3, 4):
@@ -773,7 +777,7 @@ class RandomColorDegeneration(_Augmentation):
         return shape
 
 
-class RandomColorJitter(_Augmentation):
+class RandomColorJitter(_ValueAugmentation):
     """Random brightness, contrast, saturation and hue changes, each when its factor is given."""
 
     TYPES: ClassVar = ("RandomColorJitter",)
@@ -782,60 +786,49 @@ class RandomColorJitter(_Augmentation):
         "the spec always requires 2 numbers [low, high]",
     }
     type: Literal["RandomColorJitter"]
-    value_range: ValueRange = (0, 255)
     brightness_factor: Factor(-1, 1, falsy_is_zero=True, what="brightness_factor", nullable=True) = None
     contrast_factor: Factor(0, 1, what="contrast_factor", nullable=True) = None
     saturation_factor: Factor(-1, 1, what="saturation_factor", nullable=True) = None
     hue_factor: Factor(0, 1, what="hue_factor", nullable=True) = None
-    seed: Seed | None = None
-    data_format: DataFormat | None = None
 
 
 class RandomGrayscale(_Augmentation):
     """Turns images to grayscale (kept as 3 channels) with probability `factor`."""
 
     TYPES: ClassVar = ("RandomGrayscale",)
+    TRACED: ClassVar = "gray_or_rgb"
     type: Literal["RandomGrayscale"]
     factor: Factor(0, 1, pair=False) = Field(0.5, description="The probability, in [0, 1].")
     data_format: DataFormat | None = None
     seed: Seed | None = None
 
 
-class RandomInvert(_Augmentation):
+class RandomInvert(_ValueAugmentation):
     """Inverts images (`value_range` high minus the value) at random."""
 
     TYPES: ClassVar = ("RandomInvert",)
     STRICTER_THAN_KERAS: ClassVar = {"value_range": _VALUE_RANGE_UNCHECKED}
     type: Literal["RandomInvert"]
     factor: Factor(0, 1) = Field(1.0, description="The probability, in [0, 1], or [lower, upper].")
-    value_range: ValueRange = (0, 255)
-    seed: Seed | None = None
-    data_format: DataFormat | None = None
 
 
-class RandomPosterization(_Augmentation):
+class RandomPosterization(_ValueAugmentation):
     """Reduces the bits per colour channel at random (`factor`: bits in [1, 8])."""
 
     TYPES: ClassVar = ("RandomPosterization",)
     type: Literal["RandomPosterization"]
     factor: Factor(1, 8) = Field(description="The most bits kept, in [1, 8], or [lower, upper].")
-    value_range: ValueRange = (0, 255)
-    data_format: DataFormat | None = None
-    seed: Seed | None = None
 
 
-class RandomSharpness(_Augmentation):
+class RandomSharpness(_ValueAugmentation):
     """Sharpens or blurs images at random."""
 
     TYPES: ClassVar = ("RandomSharpness",)
     type: Literal["RandomSharpness"]
     factor: Factor(0, 1) = Field(description="A number in [0, 1], or [lower, upper].")
-    value_range: ValueRange = (0, 255)
-    data_format: DataFormat | None = None
-    seed: Seed | None = None
 
 
-class RandomGaussianBlur(_Augmentation):
+class RandomGaussianBlur(_ValueAugmentation):
     """Blurs images with a random Gaussian kernel."""
 
     TYPES: ClassVar = ("RandomGaussianBlur",)
@@ -848,9 +841,6 @@ class RandomGaussianBlur(_Augmentation):
     factor: Factor(0, 1) = Field(1.0, description="The probability, in [0, 1], or [lower, upper].")
     kernel_size: OddKernel = Field((3, 3), description="An odd kernel size, or [height, width].")
     sigma: Factor(0, 1, what="sigma") = Field(1.0, description="The blur's standard deviation, in [0, 1], or [lower, upper].")
-    value_range: ValueRange = (0, 255)
-    data_format: DataFormat | None = None
-    seed: Seed | None = None
 
 
 class Solarization(_Augmentation):
@@ -879,6 +869,7 @@ class ContrastLimitedAdaptiveHistogramEqualization(_Augmentation):
     """CLAHE: equalizes each image's histogram per tile, with a contrast limit (also at inference)."""
 
     TYPES: ClassVar = ("ContrastLimitedAdaptiveHistogramEqualization",)
+    TRACED: ClassVar = "static"
     STRICTER_THAN_KERAS: ClassVar = {
         "value_range": _VALUE_RANGE_UNCHECKED,
         "tile_grid_size": "a list of 2 positive integers: Keras stores it unchecked and indexes it when the layer runs",
@@ -893,22 +884,19 @@ class ContrastLimitedAdaptiveHistogramEqualization(_Augmentation):
         return "linear"  # applied at inference too
 
 
-class RandAugment(_Augmentation):
+class RandAugment(_ValueAugmentation):
     """Applies `num_ops` augmentations drawn at random from a fixed list, of strength `factor`."""
 
     TYPES: ClassVar = ("RandAugment",)
     STRICTER_THAN_KERAS: ClassVar = {"num_ops": "a non-negative integer (Keras stores it unchecked)"}
     type: Literal["RandAugment"]
-    value_range: ValueRange = (0, 255)
     num_ops: NonNegativeInt = Field(2, description="How many augmentations each image gets.")
     # The inner RandomShear checks each value of the (sorted) factor against [0, 1].
     factor: Factor(0, 1, each=True) = Field(0.5, description="The strength, in [0, 1], or [lower, upper].")
     interpolation: Interpolation = "bilinear"
-    seed: Seed | None = None
-    data_format: DataFormat | None = None
 
 
-class AugMix(_Augmentation):
+class AugMix(_ValueAugmentation):
     """AugMix: mixes `num_chains` chains of random augmentations with the image."""
 
     TYPES: ClassVar = ("AugMix",)
@@ -918,7 +906,6 @@ class AugMix(_Augmentation):
         "alpha": "positive: the Dirichlet and Beta concentration (Keras stores it unchecked)",
     }
     type: Literal["AugMix"]
-    value_range: ValueRange = (0, 255)
     num_chains: PositiveInt = Field(3, description="How many augmentation chains are mixed.")
     chain_depth: PositiveInt = Field(3, description="The most augmentations per chain.")
     # The inner RandomShear checks each value of the (sorted) factor against [0, 1].
@@ -926,8 +913,6 @@ class AugMix(_Augmentation):
     alpha: PositiveFloat = Field(1.0, description="The mixing weights' concentration.")
     all_ops: StrictBool = Field(True, description="Use every operation (also colour ones) instead of the geometric ones only.")
     interpolation: Interpolation = "bilinear"
-    seed: Seed | None = None
-    data_format: DataFormat | None = None
 
 
 # --------------------------------------------------------------------------- encodings
@@ -1164,53 +1149,113 @@ class STFTSpectrogram(Layer):
 # --------------------------------------------------------------------------- pipeline
 
 
-class Pipeline(Layer):
-    """Its `layers` applied in order, as one layer (Keras's preprocessing pipeline)."""
+def _image_axes(layer: Layer, shape: Shape) -> tuple[tuple[int, int], int]:
+    """(the rows and cols axes, the channel axis) of a batch (rank 4) or of one image (rank 3)."""
+    first = len(shape) - 3
+    if getattr(layer, "data_format", None) == "channels_first":
+        return (first + 1, first + 2), first
+    return (first, first + 1), first + 2
+
+
+def traced_output_shape(layer: Layer, shape: Shape) -> Shape:
+    """The output of an image layer when Keras runs its ``call`` on a symbolic batch of ``shape``.
+
+    Keras builds a Pipeline that way (it has no ``build`` of its own), so inside one an image
+    layer checks what it checks when it runs, not only what its ``compute_output_shape`` does
+    (rows and cols are axes 1 and 2 of a batch, 0 and 1 of one image of rank 3, whose rows
+    are then the batch axis):
+
+    - every augmentation, Resizing and RandomCrop: a batch of images of rank 4, or one image
+      of rank 3 (other ranks fail);
+    - RandomCrop, RandomPerspective, RandomElasticTransform, RandomErasing and CLAHE: known
+      rows and cols (RandomElasticTransform: known channels too);
+    - RandomHue and RandomSaturation: 3 channels (RGB), an unknown number coming out as 3;
+      RandomGrayscale: a known 1 or 3;
+    - CenterCrop slices when no known size is smaller than the crop, and a slice by an
+      unknown size leaves rows and cols unknown; otherwise it resizes to the crop's size.
+    """
+    out = layer.output_shape(shape)
+    traced = getattr(layer, "TRACED", None)
+    if traced is None:
+        return out
+    if len(shape) not in (3, 4):
+        if traced == "crop":
+            return out  # its compute_output_shape refuses those ranks already
+        raise ShapeError(
+            "KS302",
+            f"{layer.kind} inside a Pipeline runs when Keras builds it, and takes a batch of images of rank 4 "
+            f"(or one image of rank 3), got rank {len(shape)}: {fmt_shape(shape)}",
+            None,
+            "give it images (batch, rows, cols, channels), or move it out of the Pipeline",
+        )
+    (rows, cols), channel = _image_axes(layer, shape)
+    h, w, c = shape[rows], shape[cols], shape[channel]
+    if isinstance(layer, CenterCrop):
+        if None in (h, w) and (h is None or h >= layer.height) and (w is None or w >= layer.width):
+            sliced = list(out)
+            sliced[rows] = sliced[cols] = None
+            return tuple(sliced)
+        return out
+    if traced.startswith("static") and (h is None or w is None or (traced == "static_channels" and c is None)):
+        raise ShapeError(
+            "KS308",
+            f"{layer.kind} inside a Pipeline runs when Keras builds it, and needs the rows, cols"
+            f"{' and channels' if traced == 'static_channels' else ''} of its input to be known, but the input "
+            f"is {fmt_shape(shape)}",
+            None,
+            "give the image axes a size in the input shape (one image of rank 3 has the batch as its rows: "
+            "fix it with `{type: Input, shape: [...], batch_size: N}`)",
+        )
+    if traced == "rgb" and c is None:
+        return (*out[:channel], 3, *out[channel + 1 :])  # converted to HSV and back: 3 channels
+    allowed = {"rgb": (3,), "gray_or_rgb": (1, 3)}.get(traced)
+    if allowed and c not in allowed:
+        raise ShapeError(
+            "KS309",
+            f"{layer.kind} inside a Pipeline runs when Keras builds it, and takes images of "
+            f"{' or '.join(map(str, allowed))} channels, but the input has {'an unknown number' if c is None else c}: "
+            f"{fmt_shape(shape)}",
+            None,
+            "give it RGB images (3 channels), or move it out of the Pipeline",
+        )
+    return out
+
+
+class Pipeline(_Block):
+    """Its `layers` applied in order, as one layer (Keras's preprocessing pipeline).
+
+    Keras's ``Pipeline`` has no ``build``: it is built by tracing its ``call`` on a symbolic
+    input. The image layers in it then check what they check when they run
+    (:func:`traced_output_shape`), and no variable can be made from a value: a stateful
+    recurrent layer makes its states that way (``RNN.build``), so Keras refuses one anywhere
+    inside a pipeline. (The traced rules are applied to the pipeline's own layers; an image
+    layer inside a nested block or a wrapper there is checked by its shape rule only.)
+    """
 
     TYPES: ClassVar = ("Pipeline",)
+    WHAT: ClassVar = "a Pipeline"
+    NOUN: ClassVar = "pipeline"
     type: Literal["Pipeline"]
-    layers: Annotated[list[LayerItem], Field(min_length=1)] = Field(description="The layers, in order.")
 
-    def argument_errors(self) -> list[ShapeError]:
-        from .core import Input
+    def inner_output_shape(self, layer: Layer, shape: Shape) -> Shape:
+        stateful = next((inner for inner in _within(layer) if getattr(inner, "stateful", False) is True), None)
+        if stateful is not None:
+            raise ShapeError(
+                "KS309",
+                f"a Pipeline cannot hold a stateful {stateful.kind}: Keras builds a pipeline by tracing it, where the "
+                "layer's state variables cannot be created (Keras: 'You are attempting to create a variable while "
+                "in a stateless scope')",
+                "stateful" if stateful is layer else None,
+                "put the stateful layer in the model itself or in a nested Sequential block, or remove `stateful`",
+            )
+        return traced_output_shape(layer, shape)
 
-        for j, layer in enumerate(self.layers):
-            if isinstance(layer, Input):
-                return [
-                    ShapeError(
-                        "KS211",
-                        "a Pipeline takes its input from the layer before it; an Input layer inside it "
-                        "would start a second model",
-                        None,
-                        "remove the Input layer from the pipeline",
-                    ).inside("layers", j)
-                ]
-        return []
+    def keras_block(self, keras: Any, layers: list[Any], name: str | None) -> Any:
+        return keras.layers.Pipeline(layers, name=name)
 
-    def output_shape(self, shape: Shape) -> Shape:
-        from .blocks import _fold
 
-        for *_, out in _fold(tuple(self.layers), shape):
-            shape = out
-        return shape
-
-    def weights(self, shape: Shape) -> tuple[Weight, ...]:
-        from .blocks import _block_weights
-
-        return _block_weights(tuple(self.layers), shape)
-
-    def output_activation(self) -> str | None:
-        for layer in reversed(self.layers):
-            act = layer.output_activation()
-            if act is not None:
-                return act
-        return None
-
-    def sublayers(self) -> tuple[Layer, ...]:
-        return tuple(self.layers)
-
-    def to_keras(self, keras: Any, name: str | None) -> Any:
-        inner = [layer.to_keras(keras, layer.name) for layer in self.layers]
-        pipeline = keras.layers.Pipeline(inner, name=name)
-        pipeline.trainable = self.trainable
-        return pipeline
+def _within(layer: Layer) -> Iterator[Layer]:
+    """The layer and every layer it holds, however deep (wrappers, blocks)."""
+    yield layer
+    for inner in layer.sublayers():
+        yield from _within(inner)

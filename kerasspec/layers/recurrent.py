@@ -12,6 +12,9 @@ each layer in a ``Sequential``:
   ``(2, 3 * units)`` under ``reset_after``, the default); ConvLSTM: ``kernel
   (*kernel_size, channels, 4 * filters)``, ``recurrent_kernel (*kernel_size, filters,
   4 * filters)``, ``bias (4 * filters,)``;
+- LSTM and the ConvLSTMs with ``unit_forget_bias`` (the default) build their bias
+  by calling ``bias_initializer`` on each gate's part: a null one fails in
+  ``build`` (any other layer takes null as ``add_weight``'s default, glorot_uniform);
 - ``stateful: true`` needs a known batch size: ``RNN.build`` raises "the batch size
   must be static" otherwise. A spec fixes it with ``{type: Input, shape: [...],
   batch_size: N}``; the state variables are not weights (no parameters);
@@ -137,6 +140,19 @@ class _RNN(Layer):
                 "that batch size, unshuffled), or remove `stateful`",
             )
 
+    def check_forget_bias(self) -> None:
+        """The LSTM cells' ``build``: ``unit_forget_bias`` calls `bias_initializer` on each gate's part."""
+        if self.use_bias and getattr(self, "unit_forget_bias", False) and self.bias_initializer is None:
+            raise ShapeError(
+                "KS309",
+                f"{self.kind} with `unit_forget_bias: true` (the default) builds its bias by calling "
+                "`bias_initializer` on each gate, and it is null: Keras fails in build ('NoneType' object "
+                "is not callable)",
+                "bias_initializer",
+                "leave `bias_initializer` out (zeros), or set `unit_forget_bias: false` (a null initializer "
+                "is then glorot_uniform)",
+            )
+
     def output_activation(self) -> str | None:
         # SimpleRNN's output is activation(...) itself. LSTM multiplies it by the output
         # gate (h = o * tanh(c)) and GRU mixes it with the previous state: a softmax there
@@ -156,6 +172,7 @@ class _RNNLayer(_RNN):
     def output_shape(self, shape: Shape) -> Shape:
         require_rank(self, shape, 3)
         last_axis(self, shape, "kernel")
+        self.check_forget_bias()  # the cell is built before the layer checks `stateful`
         self.check_stateful(shape)
         if self.return_sequences:
             return (shape[0], shape[1], self.units)
@@ -176,8 +193,9 @@ class _RNNLayer(_RNN):
 
 
 class _CudnnRNN(_RNNLayer):
-    """LSTM and GRU: with `use_cudnn: true` Keras builds them anywhere and runs them only on a GPU."""
+    """LSTM and GRU: gated, and with `use_cudnn: true` Keras builds them anywhere and runs them only on a GPU."""
 
+    recurrent_activation: Activation | None = Field("sigmoid", description="Activation of the gates.")
     use_cudnn: UseCudnn = "auto"
 
     def run_problems(self, shape: Shape) -> list[tuple[str, str]]:
@@ -206,9 +224,7 @@ class LSTM(_CudnnRNN):
     GATES: ClassVar = 4
     MIXING_GATE: ClassVar = "output gate"
     type: Literal["LSTM"]
-    recurrent_activation: Activation | None = Field("sigmoid", description="Activation of the gates.")
     unit_forget_bias: StrictBool = Field(True, description="Start the forget gate's bias at 1.")
-    use_cudnn: UseCudnn = "auto"
 
 
 class GRU(_CudnnRNN):
@@ -218,9 +234,7 @@ class GRU(_CudnnRNN):
     GATES: ClassVar = 3
     MIXING_GATE: ClassVar = "update gate"
     type: Literal["GRU"]
-    recurrent_activation: Activation | None = Field("sigmoid", description="Activation of the gates.")
     reset_after: StrictBool = Field(True, description="Apply the reset gate after the matrix product (cuDNN's GRU; two biases).")
-    use_cudnn: UseCudnn = "auto"
 
     def bias_shape(self) -> tuple[int, ...]:
         # reset_after keeps separate input and recurrent biases: (2, 3 * units).
@@ -311,6 +325,7 @@ class _ConvLSTM(_RNN):
 
     def output_shape(self, shape: Shape) -> Shape:
         step = self._step(shape)
+        self.check_forget_bias()  # the cell is built before the layer checks `stateful`
         self.check_stateful(shape)
         out = conv_output_shape(
             step, self.filters, self.kernel_size, self.strides, self.padding,

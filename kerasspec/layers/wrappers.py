@@ -265,11 +265,11 @@ class TimeDistributed(Layer):
 
 def _has_kernel(inner: Layer) -> bool:
     """Whether Keras's layer has a `kernel` or `embeddings` attribute (what SpectralNormalization normalizes)."""
-    from .blocks import Sequential
+    from .blocks import _Block
     from .recurrent import _RNN
 
-    # Recurrent layers keep their kernels on the cell; wrappers and blocks on their layers.
-    return not isinstance(inner, _RNN | Bidirectional | TimeDistributed | SpectralNormalization | Sequential)
+    # Recurrent layers keep their kernels on the cell; wrappers and blocks (Sequential, Pipeline) on their layers.
+    return not isinstance(inner, _RNN | Bidirectional | TimeDistributed | SpectralNormalization | _Block)
 
 
 class SpectralNormalization(Layer):

@@ -146,6 +146,49 @@ RULE_CASES: list[tuple[dict[str, Any], tuple[Any, ...], Any]] = [
     ({"type": "Pipeline", "layers": [{"type": "RandomFlip"}, {"type": "Dense", "units": 3}]}, (None, 4, 4, 2), ((None, 4, 4, 3), 9, 0)),
     ({"type": "Pipeline", "layers": [{"type": "Normalization"}, {"type": "CenterCrop", "height": 2, "width": 2}]}, _IMG, ((None, 2, 2, 3), 0, 7)),
     ({"type": "Pipeline", "layers": [{"type": "CenterCrop", "height": 2, "width": 2}]}, (None, 5), "KS302"),
+    # A Repeat inside is written out in the pipeline's list; Keras takes repeated names there.
+    ({"type": "Pipeline", "layers": [{"type": "Repeat", "times": 2, "layers": [{"type": "Dense", "units": 3}]}]}, (None, 4), ((None, 3), 27, 0)),
+    (
+        {"type": "Pipeline", "layers": [{"type": "Repeat", "times": 2, "layers": [{"type": "Dense", "units": 3, "name": "d"}]}]},
+        (None, 4),
+        ((None, 3), 27, 0),
+    ),
+    (
+        {"type": "Pipeline", "trainable": False, "layers": [{"type": "Sequential", "layers": [{"type": "Dense", "units": 3}]}]},
+        (None, 4),
+        ((None, 3), 0, 15),
+    ),
+    ({"type": "Pipeline", "layers": [{"type": "Input", "shape": [4]}, {"type": "Dense", "units": 3}]}, (None, 4), "KS211"),
+    # Keras builds a pipeline by tracing it: a stateful layer's states cannot be made there.
+    ({"type": "Pipeline", "layers": [{"type": "LSTM", "units": 2, "stateful": True}]}, (2, 5, 3), "KS309"),
+    (
+        {"type": "Pipeline", "layers": [{"type": "Sequential", "layers": [{"type": "GRU", "units": 2, "stateful": True}]}]},
+        (2, 5, 3),
+        "KS309",
+    ),
+    ({"type": "Pipeline", "layers": [{"type": "LSTM", "units": 2}]}, (2, 5, 3), ((2, 2), 48, 0)),
+    # Inside a Pipeline the image layers run when it is built: what their call checks applies.
+    ({"type": "Pipeline", "layers": [{"type": "RandomFlip"}]}, (None, 4), "KS302"),
+    ({"type": "Pipeline", "layers": [{"type": "RandomFlip"}]}, (None, 2, 4, 4, 3), "KS302"),
+    ({"type": "Pipeline", "layers": [{"type": "RandomFlip"}]}, (None, 3, 4), ((None, 3, 4), 0, 0)),
+    ({"type": "Pipeline", "layers": [{"type": "Resizing", "height": 2, "width": 2}]}, (None, 4), "KS302"),
+    ({"type": "Pipeline", "layers": [{"type": "CenterCrop", "height": 4, "width": 5}]}, (None, 8, 3), ((None, None, 3), 0, 0)),
+    ({"type": "Pipeline", "layers": [{"type": "CenterCrop", "height": 4, "width": 5}]}, (None, None, 8, 3), ((None, None, None, 3), 0, 0)),
+    ({"type": "Pipeline", "layers": [{"type": "CenterCrop", "height": 4, "width": 5}]}, (None, 8, 8, 3), ((None, 4, 5, 3), 0, 0)),
+    ({"type": "Pipeline", "layers": [{"type": "RandomCrop", "height": 4, "width": 5}]}, (None, 8, 3), "KS308"),
+    ({"type": "Pipeline", "layers": [{"type": "RandomCrop", "height": 4, "width": 5}]}, (2, 8, 3), ((4, 5, 3), 0, 0)),
+    ({"type": "Pipeline", "layers": [{"type": "RandomCrop", "height": 4, "width": 5}]}, (None, 8, 8, 8, 3), "KS302"),
+    ({"type": "Pipeline", "layers": [{"type": "RandomElasticTransform"}]}, (None, 8, 8, None), "KS308"),
+    ({"type": "Pipeline", "layers": [{"type": "RandomErasing"}]}, (None, 8, 8, None), ((None, 8, 8, None), 0, 0)),
+    ({"type": "Pipeline", "layers": [{"type": "CenterCrop", "height": 2, "width": 2}]}, (None, 1, 1), ((2, 2, 1), 0, 0)),
+    ({"type": "Pipeline", "layers": [{"type": "CenterCrop", "height": 2, "width": 2}]}, (2, None, None, 3), ((2, None, None, 3), 0, 0)),
+    ({"type": "Pipeline", "layers": [{"type": "RandomHue", "factor": 0.2}]}, (None, 8, 8, None), ((None, 8, 8, 3), 0, 0)),
+    ({"type": "Pipeline", "layers": [{"type": "RandomGrayscale"}]}, (2, 8, None), "KS309"),
+    ({"type": "Pipeline", "layers": [{"type": "RandomErasing"}]}, (None, None, 8, 3), "KS308"),
+    ({"type": "Pipeline", "layers": [{"type": "RandomHue", "factor": 0.2}]}, (None, 8, 8, 6), "KS309"),
+    ({"type": "Pipeline", "layers": [{"type": "RandomHue", "factor": 0.2}]}, (None, 8, 8, 3), ((None, 8, 8, 3), 0, 0)),
+    ({"type": "Pipeline", "layers": [{"type": "RandomGrayscale"}]}, (None, 8, 8, 1), ((None, 8, 8, 1), 0, 0)),
+    ({"type": "Pipeline", "layers": [{"type": "RandomGrayscale"}]}, (None, 8, 6), "KS309"),
 ]
 
 #: Class name -> (required fields, sample shape): one minimal valid use, built in Keras.
@@ -342,6 +385,50 @@ def stft(rank: int) -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
+def _pipeline_layer() -> st.SearchStrategy[dict[str, Any]]:
+    """A layer of a Pipeline: the kinds a preprocessing pipeline holds, and a few it refuses."""
+    dense = st.builds(
+        lambda units, bias, name: {"type": "Dense", "units": units, **bias, **name},
+        st.integers(1, 4),
+        st.sampled_from([{}, {}, {"bias_initializer": "zeros"}, {"bias_initializer": "orthogonal"}]),
+        st.sampled_from([{}, {}, {}, {"name": "d"}]),  # a repeated name: a Pipeline takes it
+    )
+    simple = st.sampled_from([
+        {"type": "Dropout", "rate": 0.25}, {"type": "Flatten"}, {"type": "BatchNormalization"},
+        {"type": "Rescaling", "scale": 0.5}, {"type": "RandomFlip"}, {"type": "RandomContrast", "factor": 0.2},
+        {"type": "CenterCrop", "height": 2, "width": 2}, {"type": "Resizing", "height": 3, "width": 3},
+        {"type": "Normalization"}, {"type": "GaussianNoise", "stddev": 0.1}, {"type": "Input", "shape": [4]},
+        {"type": "RandomCrop", "height": 2, "width": 2}, {"type": "RandomHue", "factor": 0.2},
+        {"type": "RandomGrayscale"}, {"type": "RandomErasing"},
+    ])  # fmt: skip
+    recurrent = st.builds(
+        lambda kind, stateful, sequences: {"type": kind, "units": 2, **stateful, **sequences},
+        st.sampled_from(["LSTM", "GRU", "SimpleRNN"]),
+        st.sampled_from([{}, {"stateful": True}, {"stateful": False}]),
+        st.sampled_from([{}, {"return_sequences": True}]),
+    )
+    plain = st.one_of(dense, dense, simple, simple, recurrent)
+    # In a nested Sequential the layers are not checked as traced (see traced_output_shape): no image layers.
+    other = st.sampled_from([{"type": "Dropout", "rate": 0.25}, {"type": "Flatten"}, {"type": "BatchNormalization"}])
+    nested = st.lists(st.one_of(dense, other, recurrent), min_size=1, max_size=2).map(
+        lambda layers: {"type": "Sequential", "layers": layers}
+    )
+    repeat = st.builds(
+        lambda times, layers: {"type": "Repeat", "times": times, "layers": layers},
+        st.integers(1, 3),
+        st.lists(plain, min_size=1, max_size=2),
+    )
+    return st.one_of(plain, plain, nested, repeat)
+
+
+def pipeline(rank: int) -> st.SearchStrategy[dict[str, Any]]:
+    return args(
+        layers=st.lists(_pipeline_layer(), min_size=1, max_size=3),
+        trainable=maybe(st.booleans()),
+        name=maybe(st.just("augment")),
+    )
+
+
 #: type -> (input ranks it takes, batch included; rank -> strategy of its other fields).
 STRATEGIES = {
     "Rescaling": ((2, 3, 4), rescaling),
@@ -417,4 +504,8 @@ STRATEGIES = {
     "Hashing": ((2, 3), hashing),
     "MelSpectrogram": ((2,), mel),
     "STFTSpectrogram": ((3,), stft),
+    "Pipeline": ((2, 3, 4), pipeline),
 }
+
+#: Kinds whose raw documents sometimes start with `{type: Input, shape, batch_size}` (stateful layers inside).
+FIXED_BATCH = frozenset({"Pipeline"})

@@ -34,6 +34,14 @@ RULE_CASES: list[tuple[dict[str, Any], tuple[Any, ...], Any]] = [
     ({"type": "LSTM", "units": 4, "stateful": True}, (None, 5, 3), "KS309"),
     ({"type": "LSTM", "units": 4, "bias_initializer": "identity"}, (None, 5, 3), "KS309"),
     ({"type": "LSTM", "units": 4}, (None, 3), "KS302"),
+    # A null bias_initializer: add_weight's default (glorot_uniform), except where unit_forget_bias
+    # (the default) calls it on each gate's part of the bias: LSTM and ConvLSTM fail in build.
+    ({"type": "LSTM", "units": 4, "bias_initializer": None}, (None, 5, 3), "KS309"),
+    ({"type": "LSTM", "units": 4, "bias_initializer": None, "unit_forget_bias": True, "stateful": True}, (2, 5, 3), "KS309"),
+    ({"type": "LSTM", "units": 4, "bias_initializer": None, "unit_forget_bias": False}, (None, 5, 3), ((None, 4), 128, 0)),
+    ({"type": "LSTM", "units": 4, "bias_initializer": None, "use_bias": False}, (None, 5, 3), ((None, 4), 112, 0)),
+    ({"type": "LSTM", "units": 4, "kernel_initializer": None, "recurrent_initializer": None}, (None, 5, 3), ((None, 4), 128, 0)),
+    ({"type": "SimpleRNN", "units": 4, "bias_initializer": None}, (None, 5, 3), ((None, 4), 32, 0)),
     # GRU: 3 gates; reset_after (the default) keeps two biases, (2, 3 * units).
     ({"type": "GRU", "units": 4}, (None, 5, 3), ((None, 4), 108, 0)),
     ({"type": "GRU", "units": 4, "reset_after": False}, (None, 5, 3), ((None, 4), 96, 0)),
@@ -42,6 +50,8 @@ RULE_CASES: list[tuple[dict[str, Any], tuple[Any, ...], Any]] = [
     ({"type": "GRU", "units": 4, "bias_initializer": "orthogonal", "reset_after": False}, (None, 5, 3), "KS309"),
     ({"type": "GRU", "units": 1, "stateful": True, "trainable": False}, (1, 5, 3), ((1, 1), 0, 18)),
     ({"type": "GRU", "units": 4}, (None, 5, None), "KS308"),
+    ({"type": "GRU", "units": 4, "bias_initializer": None, "reset_after": False}, (None, 5, 3), ((None, 4), 96, 0)),
+    ({"type": "GRU", "units": 4, "bias_initializer": None}, (None, 5, 3), ((None, 4), 108, 0)),
     # ConvLSTM: kernel (*k, c, 4f), recurrent (*k, f, 4f), bias (4f,); conv rules per axis.
     ({"type": "ConvLSTM1D", "filters": 4, "kernel_size": 3}, (None, 5, 6, 3), ((None, 4, 4), 352, 0)),
     ({"type": "ConvLSTM1D", "filters": 4, "kernel_size": [3], "return_sequences": True, "padding": "Same"}, (None, None, 6, 3), ((None, None, 6, 4), 352, 0)),
@@ -63,6 +73,10 @@ RULE_CASES: list[tuple[dict[str, Any], tuple[Any, ...], Any]] = [
     ({"type": "ConvLSTM2D", "filters": 4, "kernel_size": 3}, (None, 5, 6, 6), "KS302"),
     ({"type": "ConvLSTM3D", "filters": 2, "kernel_size": 3}, (None, 5, 4, 6, 6, 2), ((None, 2, 4, 4, 2), 872, 0)),
     ({"type": "ConvLSTM3D", "filters": 2, "kernel_size": [1, 3, 3], "return_sequences": True}, (None, 2, 4, 6, 6, 2), ((None, 2, 4, 4, 4, 2), 296, 0)),
+    ({"type": "ConvLSTM1D", "filters": 4, "kernel_size": 3, "bias_initializer": None}, (None, 5, 6, 3), "KS309"),
+    ({"type": "ConvLSTM2D", "filters": 2, "kernel_size": 3, "bias_initializer": None, "unit_forget_bias": False}, (None, 5, 7, 7, 1), ((None, 5, 5, 2), 224, 0)),
+    ({"type": "ConvLSTM2D", "filters": 2, "kernel_size": 3, "bias_initializer": None, "use_bias": False}, (None, 5, 7, 7, 1), ((None, 5, 5, 2), 216, 0)),
+    ({"type": "ConvLSTM3D", "filters": 2, "kernel_size": 3, "bias_initializer": None}, (None, 5, 4, 6, 6, 2), "KS309"),
 ]
 
 #: Class name -> (required fields, sample shape): one minimal valid use, built in Keras.
@@ -78,8 +92,9 @@ BUILD_CASES: dict[str, tuple[dict[str, Any], tuple[Any, ...]]] = {
 ACTIVATIONS = st.sampled_from(["tanh", "relu", "sigmoid", "softmax", "linear", None])
 GATE_ACTIVATIONS = st.sampled_from(["sigmoid", "hard_sigmoid", "tanh", None])
 # Identity and Orthogonal fail on rank-1 weights (a bias), Identity on ranks above 2.
-INITS = st.sampled_from(["glorot_uniform", "orthogonal", "identity", "Identity", "zeros", "he_normal", "Orthogonal"])
-BIAS_INITS = st.sampled_from(["zeros", "ones", "he_normal", "orthogonal", "identity"])
+# Null is add_weight's default (glorot_uniform), but LSTMs with unit_forget_bias fail on a null bias one.
+INITS = st.sampled_from(["glorot_uniform", "orthogonal", "identity", "Identity", "zeros", "he_normal", "Orthogonal", None])
+BIAS_INITS = st.sampled_from(["zeros", "ones", "he_normal", "orthogonal", "identity", None, None])
 # Keras clips the rates into [0, 1]; the spec takes that range (ints included).
 RATES = st.sampled_from([0, 1, 0.0, 0.2, 0.5, 1.0])
 SEEDS = st.one_of(st.none(), st.integers(-5, 2**31))
@@ -102,8 +117,8 @@ def _rnn_args(**extra: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, An
         seed=maybe(SEEDS),
         return_sequences=maybe(st.booleans()),
         go_backwards=maybe(st.booleans()),
-        # Stateful needs a fixed batch, which the raw documents never give: both refuse.
-        stateful=maybe(st.sampled_from([False, False, False, True])),
+        # Stateful needs a fixed batch, which the documents of FIXED_BATCH kinds often give.
+        stateful=maybe(st.booleans()),
         **extra,
     )
 
@@ -150,3 +165,6 @@ STRATEGIES = {
     "ConvLSTM2D": ((5,), conv_lstm(2)),
     "ConvLSTM3D": ((6,), conv_lstm(3)),
 }
+
+#: Kinds whose raw documents sometimes start with `{type: Input, shape, batch_size}` (stateful layers).
+FIXED_BATCH = frozenset(STRATEGIES)
