@@ -16,7 +16,7 @@ from .analysis import ShapeAnalysis, analyse_shapes
 from .datafiles import resolve
 from .diagnostics import Diagnostic, SpecError, has_errors, parse_pointer, sort_key
 from .loader import Document, Limits
-from .semantics import Budget, check_semantics
+from .semantics import Budget, check_semantics, tune_problems
 from .spec import Data, Spec
 from .summary import Summary
 from .validate import validate
@@ -117,6 +117,9 @@ def run(source: Source, options: Options = Options()) -> Result:
             found += check_semantics(
                 spec, result.shapes, data=data, budget=options.budget, degraded=validated.degraded.get(last, frozenset())
             )
+        if spec.tune is not None and validated.compile_valid:
+            # A `tune` section on a spec without spaces yet: its objective is checked all the same.
+            found += tune_problems(spec, doc.data.get("tune") if isinstance(doc.data, dict) else None)
     result.diagnostics += [_locate(d, doc) for d in found]
     result.diagnostics.sort(key=sort_key)
     return result

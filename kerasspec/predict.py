@@ -389,8 +389,10 @@ def load_inputs(paths: list[str | os.PathLike[str]], target: Shape) -> list[tupl
 # --------------------------------------------------------------------------- model
 
 
-def _from_logits(model: Any) -> bool:
-    """Whether the model outputs logits: its compiled loss says so, or (uncompiled) its last activation is linear."""
+def _from_logits(model: Any, *, guess: bool = True) -> bool:
+    """Whether the model outputs logits: its compiled loss says so, or (uncompiled, when ``guess``)
+    its last activation is linear. An autoencoder's linear output is its reconstruction: only a
+    compiled loss says it is logits (``guess=False``)."""
     loss = getattr(model, "loss", None)
     if loss is not None:
         if isinstance(loss, str):
@@ -401,7 +403,7 @@ def _from_logits(model: Any) -> bool:
         except Exception:  # a plain function has no config
             config = {}
         return bool(config.get("from_logits", False))
-    return _last_activation(model) == "linear"
+    return guess and _last_activation(model) == "linear"
 
 
 def _last_activation(model: Any) -> str:
@@ -585,7 +587,7 @@ def predict(
             "a reconstruction gives back the input's shape"
         )
     batches = load_inputs(inputs, target)
-    logits = _from_logits(keras_model)
+    logits = _from_logits(keras_model, guess=task != "reconstruction")
     found: list[Prediction] = []
     outputs: list[np.ndarray] = []
     for name, batch in batches:

@@ -12,6 +12,7 @@ its static shapes and the data's headers.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -414,7 +415,7 @@ def vector_metric(metric: Any) -> tuple[str, str] | None:
         metric = S.METRICS.default_object(metric)  # `f1_score` is F1Score(): average None
     kind = getattr(metric, "type", None)
     if kind in _PER_CLASS and getattr(metric, "average", "macro") is None:
-        return f"{kind} with `average: null` is one score per class", "set `average: macro` (or `micro`, `weighted`)"
+        return f"{kind} with `average: null` (Keras's default) is one score per class", "set `average: macro` (or `micro`, `weighted`)"
     if kind == "R2Score" and getattr(metric, "class_aggregation", "uniform_average") is None:
         return "R2Score with `class_aggregation: null` is one score per output", "set `class_aggregation: uniform_average`"
     thresholds = getattr(metric, "thresholds", None)
@@ -434,6 +435,66 @@ def vector_objective(compile: S.Compile, objective: str) -> tuple[int, str, str]
             found = vector_metric(metric)
             return None if found is None else (i, *found)
     return None
+
+
+def objective_direction(name: str) -> str | None:
+    """Whether KerasTuner should minimize or maximize a logged value: `min`, `max`, or None (say so in `tune.direction`)."""
+    base = name.removeprefix("val_").removeprefix("weighted_")
+    base = re.sub(r"_\d+$", "", base)  # auc_1
+    if base in ("loss", "crossentropy", "ce") or base.endswith(("loss", "error", "crossentropy", "hinge", "divergence")):
+        return "min"
+    if base in ("mse", "mae", "mape", "msle", "rmse", "poisson", "log_cosh", "logcosh", "huber", "kl_divergence", "kld"):
+        return "min"
+    maximized = ("acc", "accuracy", "auc", "precision", "recall", "f1_score", "fbeta_score", "r2_score", "iou", "true_positives", "true_negatives")
+    if base in maximized or base.endswith(("accuracy", "_iou", "precision", "recall")) or "_at_" in base:
+        return "max"
+    return None
+
+
+def tune_problems(spec: S.Spec, tune_node: Any) -> list[Diagnostic]:
+    """KS412/KS204: the `tune` objective must be one number fit logs, with a direction (KerasTuner
+    fails every trial otherwise, or cannot rank them). ``tune_node``: the document's `tune` value."""
+    tune = spec.tune or S.Tune()
+    keys = history_keys(spec)
+    if keys is None:
+        return []  # a model-only spec: `tune` says it cannot train it
+    where = ("tune", "objective") if isinstance(tune_node, dict) and "objective" in tune_node else ("tune",) if isinstance(tune_node, dict) else ()
+    if tune.objective not in keys:
+        hint = (
+            "set `fit.validation_split` (e.g. 0.1): without validation data nothing `val_` is logged"
+            if tune.objective.startswith("val_") and tune.objective[4:] in keys
+            else did_you_mean(tune.objective, keys) or f"use one of: {', '.join(keys)}"
+        )
+        return [Diagnostic(
+            "KS412",
+            f"the tune objective '{tune.objective}' is not a value fit logs (it logs {', '.join(keys)}): "
+            "KerasTuner would fail every trial",
+            pointer(where), hint=hint,
+        ).as_error()]
+    if (vector := vector_objective_problem(spec.compile, tune.objective, tune_node)) is not None:
+        return [vector]
+    if tune.direction is None and objective_direction(tune.objective) is None:
+        return [Diagnostic(
+            "KS204",
+            f"tune needs `direction` for the objective '{tune.objective}': its name does not say whether lower or higher is better",
+            pointer(where), hint="add `direction: min` or `direction: max` to `tune`",
+        )]
+    return []
+
+
+def vector_objective_problem(compile: S.Compile | None, objective: str, tune_node: Any) -> Diagnostic | None:
+    """KS412 (an error) when the objective is a metric that logs a vector; ``tune_node``: the `tune` value."""
+    found = vector_objective(compile, objective) if compile is not None else None
+    if found is None:
+        return None
+    i, why, hint = found
+    where = ("tune", "objective") if isinstance(tune_node, dict) and "objective" in tune_node else ("tune",) if isinstance(tune_node, dict) else ()
+    return Diagnostic(
+        "KS412",
+        f"the tune objective '{objective}' is not one number: compile.metrics[{i}], {why}; "
+        "KerasTuner ranks trials by a single value",
+        pointer(where), hint=f"{hint}, or choose another objective",
+    ).as_error()
 
 
 def history_keys(spec: S.Spec) -> list[str] | None:

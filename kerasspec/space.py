@@ -51,11 +51,12 @@ from .datafiles import DataProblem, resolve
 from .datafiles import describe as describe_data
 from .diagnostics import Diagnostic, Severity, pointer, sort_key
 from .layers import LayerItem
+from .loader import _SPACE_KEYS as _KIND_KEYS
 from .loader import SPACE_KINDS as KINDS
 from .loader import Document, holds_spaces
 from .names import did_you_mean
 from .semantics import _names as data_array_names
-from .semantics import check_semantics, history_keys, vector_objective
+from .semantics import check_semantics, objective_direction, tune_problems
 from .summary import Summary, render_text
 from .validate import validate
 
@@ -71,7 +72,6 @@ __all__ = [
     "allow_spaces",
     "analyse",
     "check_values",
-    "document_holds_spaces",
     "find_spaces",
     "holds_spaces",
     "objective_direction",
@@ -91,7 +91,6 @@ PART_LIMIT = 10_000
 #: The sample beyond the limit is drawn with this seed: two checks report the same.
 SAMPLE_SEED = 0
 
-_KIND_KEYS = frozenset(KINDS)
 
 
 # --------------------------------------------------------------------------- spaces
@@ -246,11 +245,6 @@ def show(value: Any, limit: int = 48) -> str:
 
 def _is_space_node(node: Any) -> bool:
     return isinstance(node, dict) and "type" not in node and not _KIND_KEYS.isdisjoint(node)
-
-
-def document_holds_spaces(doc: Document) -> bool:
-    """Whether a loaded document holds a search space."""
-    return doc.holds_spaces()
 
 
 @dataclass
@@ -589,20 +583,6 @@ def render_space_text(summary: SpaceSummary) -> str:
     return "\n".join(lines) + "\n" + render_text(summary)
 
 
-def objective_direction(name: str) -> str | None:
-    """Whether KerasTuner should minimize or maximize a logged value: `min`, `max`, or None (say so in `tune.direction`)."""
-    base = name.removeprefix("val_").removeprefix("weighted_")
-    base = re.sub(r"_\d+$", "", base)  # auc_1
-    if base in ("loss", "crossentropy", "ce") or base.endswith(("loss", "error", "crossentropy", "hinge", "divergence")):
-        return "min"
-    if base in ("mse", "mae", "mape", "msle", "rmse", "poisson", "log_cosh", "logcosh", "huber", "kl_divergence", "kld"):
-        return "min"
-    maximized = ("acc", "accuracy", "auc", "precision", "recall", "f1_score", "fbeta_score", "r2_score", "iou", "true_positives", "true_negatives")
-    if base in maximized or base.endswith(("accuracy", "_iou", "precision", "recall")) or "_at_" in base:
-        return "max"
-    return None
-
-
 class _Engine:
     """The analysis of one document's space; also checks single combinations (for tune)."""
 
@@ -784,41 +764,7 @@ class _Engine:
         return found
 
     def objective_problems(self, spec: S.Spec) -> list[Diagnostic]:
-        """The tune objective must be a value fit logs, with a direction (KerasTuner fails every trial otherwise)."""
-        tune = spec.tune or _default_tune()
-        keys = history_keys(spec)
-        if keys is None:
-            return []  # a model-only spec: `tune` says it cannot train it
-        node = _get(self.doc.data, ("tune",))
-        where: Path = ("tune", "objective") if isinstance(node, dict) and "objective" in node else ("tune",) if isinstance(node, dict) else ()
-        out = []
-        if tune.objective not in keys:
-            hint = (
-                "set `fit.validation_split` (e.g. 0.1): without validation data nothing `val_` is logged"
-                if tune.objective.startswith("val_") and tune.objective[4:] in keys
-                else did_you_mean(tune.objective, keys) or f"use one of: {', '.join(keys)}"
-            )
-            out.append(Diagnostic(
-                "KS412",
-                f"the tune objective '{tune.objective}' is not a value fit logs (it logs {', '.join(keys)}): "
-                "KerasTuner would fail every trial",
-                pointer(where), hint=hint,
-            ).as_error())
-        elif spec.compile is not None and (found := vector_objective(spec.compile, tune.objective)) is not None:
-            i, why, hint = found
-            out.append(Diagnostic(
-                "KS412",
-                f"the tune objective '{tune.objective}' is not one number: compile.metrics[{i}], {why}; "
-                "KerasTuner ranks trials by a single value",
-                pointer(where), hint=f"{hint}, or choose another objective",
-            ).as_error())
-        elif tune.direction is None and objective_direction(tune.objective) is None:
-            out.append(Diagnostic(
-                "KS204",
-                f"tune needs `direction` for the objective '{tune.objective}': its name does not say whether lower or higher is better",
-                pointer(where), hint="add `direction: min` or `direction: max` to `tune`",
-            ))
-        return out
+        return tune_problems(spec, _get(self.doc.data, ("tune",)))
 
     # ---- the whole space
 

@@ -70,11 +70,11 @@ import yaml
 
 from . import api
 from . import spec as S
-from .diagnostics import Diagnostic, KerasspecError, Severity, SpecError, has_errors, pointer
+from .diagnostics import Diagnostic, KerasspecError, Severity, SpecError, has_errors
 from .extras import install_hint
 from .files import write_json, write_text
-from .semantics import vector_objective
-from .space import Space, SpaceAnalysis, check_values, objective_direction, plain, show
+from .semantics import objective_direction, vector_objective_problem
+from .space import Space, SpaceAnalysis, check_values, plain, show
 
 __all__ = ["SpecHyperModel", "TuneError", "TuneResult", "tune"]
 
@@ -124,17 +124,7 @@ def _vector_objective_problem(data: dict[str, Any], objective: str, node: Any) -
         compile = S.Compile.model_validate(section)
     except ValueError:
         return None  # the static check reports it
-    found = vector_objective(compile, objective)
-    if found is None:
-        return None
-    i, why, hint = found
-    where = ("tune", "objective") if isinstance(node, dict) and "objective" in node else ("tune",) if isinstance(node, dict) else ()
-    return Diagnostic(
-        "KS412",
-        f"the tune objective '{objective}' is not one number: compile.metrics[{i}], {why}; "
-        "KerasTuner ranks trials by a single value",
-        pointer(where), hint=f"{hint}, or choose another objective",
-    ).as_error()
+    return vector_objective_problem(compile, objective, node)
 
 
 # --------------------------------------------------------------------------- the search space

@@ -704,3 +704,39 @@ def test_a_name_keras_cannot_make_says_what_to_write(field: str, name: str, hint
     doc, at = _doc(field, name)
     diags = [d for d in kerasspec.check(doc) if d.severity == "error"]
     assert [(d.path, d.hint) for d in diags] == [("".join(f"/{p}" for p in at), hint)]
+
+
+# --------------------------------------------------------------------------- how an object's type is read
+
+
+def _found(doc: dict[str, Any]) -> list[tuple[str, str, str]]:
+    return [(d.code, d.path, d.message) for d in kerasspec.check(doc) if d.severity == "error"]
+
+
+def test_a_type_that_is_not_a_string_is_named_at_the_type() -> None:
+    doc = {**BASE, "layers": [{"type": "Dense", "units": 3, "kernel_initializer": {"type": None}}]}
+    assert _found(doc) == [("KS206", "/layers/0/kernel_initializer/type", "the initializer `type` must be a string, got null")]
+    doc = {**BASE, "layers": [{"type": ["Dense"], "units": 3}]}
+    assert _found(doc) == [("KS202", "/layers/0/type", "the layer `type` must be a string, got a list")]
+
+
+def test_a_missing_type_lists_the_classes_and_an_excluded_one_says_why() -> None:
+    fit = {"callbacks": [{"patience": 3}, {"type": "CSVLogger"}, "early_stopping"]}
+    found = kerasspec.check({**BASE, "compile": {"loss": "mse"}, "fit": fit})
+    by_path = {d.path: d for d in found}
+    missing = by_path["/fit/callbacks/0"]
+    assert missing.code == "KS204" and missing.hint == "add `type: ...`, one of EarlyStopping, ReduceLROnPlateau, TerminateOnNaN, SwapEMAWeights"
+    excluded = by_path["/fit/callbacks/1/type"]
+    assert excluded.message == "callback type 'CSVLogger' is not part of the spec language"
+    assert excluded.hint == "CSVLogger is left out: " + dict(S.CALLBACKS.excluded)["CSVLogger"]
+    name = by_path["/fit/callbacks/2"]
+    assert name.code == "KS203" and "expected a callback object" in name.message and name.hint == "write `{type: EarlyStopping}`"
+
+
+def test_an_object_of_another_family_is_refused() -> None:
+    # The Python API may pass objects validated before: a regularizer is no optimizer.
+    l2 = objects.REGULARIZERS.parse_object({"type": "L2"})
+    with pytest.raises(ValueError, match="expected an optimizer, got L2 object"):
+        S.Compile(optimizer=l2, loss="mse")
+    adam = objects.OPTIMIZERS.parse_object({"type": "Adam"})
+    assert S.Compile(optimizer=adam, loss="mse").optimizer is adam

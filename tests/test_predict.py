@@ -379,3 +379,17 @@ def test_predict_reports_each_task_as_a_keras_user_reads_it(tmp_path: Path, caps
     assert got["task"] == "regression" and len(got["predictions"][0]["prediction"]) == 3
     assert main(["predict", str(tmp_path / "reg.keras"), str(tmp_path / "x.npy"), "--task", "reconstruction"]) == 1
     assert "gives back the input's shape" in capsys.readouterr().err
+
+
+@pytest.mark.keras
+@pytest.mark.slow
+def test_an_uncompiled_linear_autoencoder_is_not_read_as_logits(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A linear output is the reconstruction itself: no sigmoid unless a compiled loss says logits."""
+    keras = pytest.importorskip("keras")
+    identity = keras.Sequential([keras.Input((6,)), keras.layers.Dense(6, kernel_initializer="identity")])
+    identity.save(tmp_path / "id.keras")
+    x = np.random.default_rng(1).random((4, 6)).astype("float32") * 3
+    np.save(tmp_path / "x.npy", x)
+    assert main(["predict", str(tmp_path / "id.keras"), str(tmp_path / "x.npy"), "--task", "reconstruction", "--format", "json"]) == 0
+    got = _json(capsys)
+    assert [p["reconstruction_error"] for p in got["predictions"]] == pytest.approx([0.0] * 4, abs=1e-6)

@@ -214,7 +214,7 @@ def test_a_vector_objective_is_an_error_of_check() -> None:
     ) + "tune:\n  objective: val_f1_score\n  direction: max\n"
     found = check_text(text)
     assert [(d.code, d.path, d.severity) for d in found] == [("KS412", "/tune/objective", Severity.ERROR)]
-    assert "compile.metrics[1], F1Score with `average: null` is one score per class" in found[0].message
+    assert "compile.metrics[1], F1Score with `average: null` (Keras's default) is one score per class" in found[0].message
     assert check_text(text.replace("average: null", "average: macro")) == []
 
 
@@ -389,3 +389,11 @@ def test_benchmark_script_runs_its_check_part() -> None:
     assert res["combinations"] == 10_000 and res["valid"] == 8_000
     assert res["fresh_process"]["wall_s"]["space"]["n"] == 1 and res["speedup_vs_naive_cpu"] > 1
     assert "KS303 /layers/2/kernel_size" in res["findings"]
+
+
+def test_a_tune_section_is_checked_on_a_spec_without_spaces() -> None:
+    text = spec() + "tune:\n  objective: val_acc\n"
+    found = check_text(text)
+    assert [(d.code, d.path, d.severity) for d in found] == [("KS412", "/tune/objective", Severity.ERROR)]
+    assert found[0].hint == "did you mean 'val_accuracy'?"
+    assert check_text(spec() + "tune:\n  objective: val_accuracy\n") == []

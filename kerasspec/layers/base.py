@@ -361,20 +361,21 @@ def _validate_layer(value: Any) -> Layer:
         raise PydanticCustomError(
             "KS203", "expected a layer (a mapping with `type`), got {got}", {"got": describe(value), "hint": hint}
         )
-    kind = value.get("type")
-    if kind is None:
+    if "type" not in value:
         raise PydanticCustomError(
             "KS204",
             "layer has no 'type'",
             {"hint": "add `type: ...`, the Keras class, e.g. Dense, Conv2D, MaxPooling2D, Flatten"},
         )
-    cls = layer_class(kind) if isinstance(kind, str) else None
+    kind = value["type"]
+    if not isinstance(kind, str):
+        raise _error("KS202", "the layer `type` must be a string, got {got}", ("type",), kind, got=describe(kind),
+                     hint="write the Keras class name, e.g. Dense, Conv2D, MaxPooling2D, Flatten")  # fmt: skip
+    cls = layer_class(kind)
     if cls is None:
         from ..names import did_you_mean
 
-        hint = did_you_mean(kind, TYPE_SPELLINGS) if isinstance(kind, str) else "write the Keras class name as a string"
-        shown = kind if isinstance(kind, str) else describe(kind)
-        raise _error("KS202", "unknown layer type '{tag}'", ("type",), kind, tag=shown, hint=hint)
+        raise _error("KS202", "unknown layer type '{tag}'", ("type",), kind, tag=kind, hint=did_you_mean(kind, TYPE_SPELLINGS))
     return cls.model_validate(value)
 
 

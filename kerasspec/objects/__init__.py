@@ -301,32 +301,45 @@ class Family:
 
     def parse_object(self, value: dict[str, Any]) -> "KerasObject":
         """A mapping validated by the one class its ``type`` names (errors located inside it)."""
-        kind = value.get("type")
-        if kind is None:
-            hint = f"add `type: ...`, one of {', '.join(self.canonical[:6])}, ..."
-            raise PydanticCustomError("KS204", "{what} has no 'type'", {"what": self.what, "hint": hint, "whole": True})
-        cls = self.class_of(kind) if isinstance(kind, str) else None
+        if "type" not in value:
+            listed = ", ".join(self.canonical[:6]) + (", ..." if len(self.canonical) > 6 else "")
+            raise PydanticCustomError(
+                "KS204", "{what} has no 'type'", {"what": self.what, "hint": f"add `type: ...`, one of {listed}", "whole": True}
+            )
+        kind = value["type"]
+        if not isinstance(kind, str):
+            raise _at_type(self.code, "the {what} `type` must be a string, got {got}", kind, what=self.what,
+                           got=describe(kind), hint="write the Keras class name, e.g. " + ", ".join(self.canonical[:3]))  # fmt: skip
+        cls = self.class_of(kind)
         if cls is None:
-            shown = kind if isinstance(kind, str) else describe(kind)
-            why = dict(self.excluded).get(kind) if isinstance(kind, str) else None
+            why = dict(self.excluded).get(kind)
             if why:
                 raise _at_type(self.code, "{what} type '{tag}' is not part of the spec language", kind,
-                               what=self.what, tag=shown, hint=f"{kind} is left out: {why}")  # fmt: skip
-            hint = names.did_you_mean(kind, tuple(self.spellings)) if isinstance(kind, str) else "write the Keras class name as a string"
-            raise _at_type(self.code, "unknown {what} type '{tag}'", kind, what=self.what, tag=shown, hint=hint)
+                               what=self.what, tag=kind, hint=f"{kind} is left out: {why}")  # fmt: skip
+            hint = names.did_you_mean(kind, tuple(self.spellings))
+            raise _at_type(self.code, "unknown {what} type '{tag}'", kind, what=self.what, tag=kind, hint=hint)
         return cls.model_validate(value)
 
     def _validate(self, value: Any, with_names: bool) -> Any:
         if isinstance(value, KerasObject):
-            return value
+            # An object validated before (the Python API): it must be one of this family's.
+            if self.class_of(getattr(value, "type", "")) is type(value):
+                return value
+            raise PydanticCustomError(
+                self.code, "expected {a} {what}, got {got} object", {"a": _article(self.what), "what": self.what, "got": type(value).__name__}
+            )
         if isinstance(value, dict):
             return self.parse_object(value)
         if with_names:
             return self.parse_name(value)
+        hint = None
+        if isinstance(value, str):
+            kind = value if value in self.spellings else next((t for t in self.spellings if names.snake_case(t) == value), None)
+            hint = f"write `{{type: {kind}}}`" if kind else None
         raise PydanticCustomError(
-            "KS203", "expected {what} object (a mapping with `type`), got {got}",
-            {"what": self.what, "got": describe(value), "hint": f"write `{{type: {value}}}`" if isinstance(value, str) and value in self.spellings else None},
-        )  # fmt: skip
+            "KS203", "expected {a} {what} object (a mapping with `type`), got {got}",
+            {"a": _article(self.what), "what": self.what, "got": describe(value), "hint": hint},
+        )
 
     def name_schema(self) -> dict[str, Any]:
         """The JSON Schema of the names: editors complete from the enum; a pattern admits the other cases Keras takes."""
@@ -432,8 +445,12 @@ Callback = CALLBACKS.annotation(with_names=False)  # fit takes callback objects 
 
 def _learning_rate(value: Any) -> Any:
     if isinstance(value, dict | KerasObject):
-        return SCHEDULES.parse_object(value) if isinstance(value, dict) else value
+        return SCHEDULES._validate(value, with_names=False)
     return _float_only(value)
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
 
 
 #: An optimizer's learning rate: a float (Keras refuses an int) or a schedule object.
@@ -533,6 +550,7 @@ __all__ = [
     "CALLBACKS",
     "CONSTRAINTS",
     "INITIALIZERS",
+    "LAYER_FAMILIES",
     "LOSSES",
     "METRICS",
     "OBJECT_REF",
@@ -558,6 +576,7 @@ __all__ = [
     "family_of_field",
     "index_source",
     "object_error",
+    "run_problems",
     "to_keras",
     "weight_errors",
 ]  # fmt: skip
