@@ -1,8 +1,10 @@
 """Adapt: fit the layers that learn their state from the data, before training starts.
 
-A ``Normalization`` without ``mean`` and ``variance`` (and a ``Discretization`` with
-``num_bins`` instead of ``bin_boundaries``) is built with placeholder state: Keras
-expects ``layer.adapt(data)`` to be called on the training data before ``fit``.
+A ``Normalization`` without ``mean`` and ``variance`` (a ``Discretization`` with
+``num_bins`` instead of ``bin_boundaries``, an ``IntegerLookup`` without a
+``vocabulary``) is built with placeholder state: Keras expects ``layer.adapt(data)``
+to be called on the training data before ``fit`` (an IntegerLookup that was not
+adapted fails when it runs: its lookup table is not initialized).
 ``kerasspec train`` does that here, on the training examples exactly as ``fit``
 receives them (after kerasspec's pixel scaling), without the ``validation_split``
 part that ``fit`` holds out, so that the validation data stays unseen.
@@ -34,6 +36,9 @@ def needs_adapt(layer: Any) -> bool:
         return getattr(layer, "input_mean", None) is None
     if kind == "Discretization":
         return getattr(layer, "bin_boundaries", None) is None
+    if kind == "IntegerLookup":
+        # No vocabulary given, none learnt yet (an empty lookup table).
+        return getattr(layer, "input_vocabulary", None) is None and int(layer.lookup_table.size()) == 0
     return False
 
 
@@ -108,11 +113,15 @@ def adapt_layers(
 
 
 def _is_adapted_state(layer: Any) -> bool:
-    # A Normalization or Discretization before the layer being adapted was given its values
-    # or adapted earlier in this pass: its state is the data's statistics, which training
-    # does not change, so what it outputs now is what it will output.
-    return type(layer).__name__ in ("Normalization", "Discretization")
+    # A Normalization, Discretization or IntegerLookup before the layer being adapted was given
+    # its values or adapted earlier in this pass: its state is the data's statistics, which
+    # training does not change, so what it outputs now is what it will output.
+    return type(layer).__name__ in _ADAPTED
+
+
+_ADAPTED = ("Normalization", "Discretization", "IntegerLookup")
 
 
 def _values_hint(layer: Any) -> str:
-    return "`bin_boundaries`" if type(layer).__name__ == "Discretization" else "`mean` and `variance`"
+    kind = type(layer).__name__
+    return {"Discretization": "`bin_boundaries`", "IntegerLookup": "a `vocabulary`"}.get(kind, "`mean` and `variance`")

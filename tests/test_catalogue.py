@@ -77,8 +77,6 @@ EXCLUDED: dict[str, str] = {
     "MaxNumBoundingBoxes": "pads or trims bounding boxes (a dict input); on an image tensor it is the identity",
     "Equalization": "Keras 3.15 cannot build a model with it: its compute_output_spec returns the input "
     "tensor itself, and the model refuses the cycle ('is part of a cycle')",
-    "IntegerLookup": "looks ids up in a vocabulary (a list, a file, or one adapt() learns from integer data); "
-    "its one_hot/multi_hot/count/tf_idf output size is that vocabulary's, which only adapt() fixes: not supported yet",
 }
 
 

@@ -96,6 +96,7 @@ INDEX: dict[str, str] = {
     'CategoryEncoding': 'preprocessing',
     'Discretization': 'preprocessing',
     'Hashing': 'preprocessing',
+    'IntegerLookup': 'preprocessing',
     'MelSpectrogram': 'preprocessing',
     'STFTSpectrogram': 'preprocessing',
     'Pipeline': 'preprocessing',

@@ -17,7 +17,9 @@ definitions follow what Keras builds:
   batch's image axes (a rank-3 input is read as one unbatched image);
 - ``Normalization`` creates ``mean``, ``variance`` and ``count`` state (2n + 1
   non-trainable parameters) unless it is given ``mean`` and ``variance``; the
-  state is learnt by ``adapt`` before training (:mod:`kerasspec.adapt`).
+  state is learnt by ``adapt`` before training (:mod:`kerasspec.adapt`);
+- ``IntegerLookup`` without a ``vocabulary`` learns one the same way; until then
+  the size of its encoded output is unknown, as it is when Keras builds the model.
 
 Where Keras accepts a value when the model is built that can only fail (or do
 nothing) when the layer runs, the spec refuses it, and the definition lists it
@@ -28,7 +30,7 @@ import math
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, PlainValidator, WithJsonSchema
+from pydantic import BeforeValidator, Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from ..fields import (
@@ -1016,6 +1018,170 @@ class Hashing(Layer):
 
     def output_shape(self, shape: Shape) -> Shape:
         return shape if self.output_mode == "int" else (*shape[:-1], self.num_bins)
+
+
+_LOOKUP_MODES = {"binary": "multi_hot", "tf-idf": "tf_idf"}  # the older spellings Keras still takes
+
+#: IntegerLookup's `salt`: an integer or 2 integers (the key of its SipHash OOV hashing).
+LookupSalt = Annotated[
+    int | tuple[int, int] | None,
+    PlainValidator(_salt),
+    WithJsonSchema({"anyOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2}, {"type": "null"}]}),
+]
+
+
+def _no_vocabulary_file(value: Any) -> Any:
+    if isinstance(value, str):
+        raise PydanticCustomError(
+            "KS203",
+            "expected a list of integers, got the string {got}: a vocabulary file is not part of the spec language",
+            {"got": repr(value), "hint": "list the vocabulary's values, e.g. [1, 2, 3], or leave `vocabulary` out to learn it from the training data"},
+        )
+    return value
+
+
+class IntegerLookup(Layer):
+    """Maps integer values to their indices in a vocabulary: given, or learnt from the training data.
+
+    Index 0 is the mask (with `mask_token`, in output_mode `int`), then `num_oov_indices`
+    indices for values out of the vocabulary, then one per vocabulary value. A `vocabulary`
+    starting with exactly those special tokens (`[mask_token, oov_token...]`) has them
+    stripped. Without `vocabulary` the layer learns it from the training data
+    (``adapt``, which `kerasspec train` runs before training, :mod:`kerasspec.adapt`): its
+    one_hot, multi_hot, count and tf_idf output then has a size only adapt fixes, unknown
+    when the model is built (as Keras builds it), unless `pad_to_max_tokens` makes it
+    `max_tokens`. The layer creates no weights (Keras counts no parameters, even for the
+    tf_idf weights).
+    """
+
+    TYPES: ClassVar = ("IntegerLookup",)
+    TAKES_INDICES: ClassVar = True
+    EXAMPLE_INPUT: ClassVar = "[4]"
+    STRICTER_THAN_KERAS: ClassVar = {
+        "vocabulary": "a list of integers: Keras also takes the path of a vocabulary file, which the spec "
+        "language does not carry (a spec names no files but its data), and casts floats and booleans to integers",
+        "oov_token": "an integer or null: Keras stores any value and only compares it with the vocabulary",
+        "mask_token": "an integer or null: Keras also takes a boolean, as 0 or 1",
+        "max_tokens": "an integer: Keras compares a float with 1 and stores it",
+        "num_oov_indices": "an integer: Keras compares a float with 0 and stores it",
+        "salt": "an integer or 2 integers: Keras checks only that a list has 2 values (and takes a boolean)",
+        "idf_weights": "a list of numbers",
+    }
+    type: Literal["IntegerLookup"]
+    max_tokens: Annotated[StrictInt, Field(ge=2)] | None = Field(
+        None, description="The most indices (mask and OOV indices included), at least 2; null: no limit."
+    )
+    num_oov_indices: NonNegativeInt = Field(1, description="How many indices values out of the vocabulary share (hashed among them); 0: such values fail.")
+    mask_token: StrictInt | None = Field(None, description="A value that means padding: index 0 in output_mode `int`, dropped in the others; null: none.")
+    oov_token: StrictInt | None = Field(-1, description="The value out-of-vocabulary indices turn back into with `invert`.")
+    vocabulary: Annotated[list[StrictInt] | None, BeforeValidator(_no_vocabulary_file)] = Field(
+        None, description="The vocabulary, distinct integers; null: learnt from the training data."
+    )
+    vocabulary_dtype: Choice("int64", description="`int64`, the only dtype Keras takes.") = "int64"
+    idf_weights: list[StrictFloat] | None = Field(None, description="The inverse document frequency of each vocabulary value (output_mode `tf_idf` only).")
+    invert: StrictBool = Field(False, description="Map indices back to vocabulary values (output_mode `int` only).")
+    output_mode: Choice(
+        "int", "one_hot", "multi_hot", "count", "tf_idf", "binary", "tf-idf",
+        description="`int` (one index per value), `one_hot`, `multi_hot` (`binary`), `count` or `tf_idf` (`tf-idf`), in lower case.",
+    ) = "int"  # fmt: skip
+    sparse: StrictBool = Field(False, description="Return a sparse tensor (not with output_mode `int`).")
+    pad_to_max_tokens: StrictBool = Field(False, description="Make the encoded output `max_tokens` wide, whatever the vocabulary's size.")
+    oov_method: Choice("floormod", "farmhash", description="`floormod` or `farmhash` (lower case).") = Field(
+        "floormod", description="How values out of the vocabulary are spread over the OOV indices: `floormod` (value modulo num_oov_indices) or `farmhash`."
+    )
+    salt: LookupSalt = Field(None, description="A key for a stronger (SipHash) OOV hash, with oov_method `farmhash`: an integer or 2 integers.")
+
+    @property
+    def mode(self) -> str:
+        """`output_mode` with Keras's older spellings read as the current ones."""
+        return _LOOKUP_MODES.get(self.output_mode, self.output_mode)
+
+    @property
+    def _token_start(self) -> int:
+        # The mask takes index 0 in output_mode int only; then the OOV indices.
+        return (1 if self.mask_token is not None and self.mode == "int" else 0) + self.num_oov_indices
+
+    def _tokens(self) -> list[int]:
+        """The vocabulary less the special tokens it starts with (those Keras strips)."""
+        assert self.vocabulary is not None
+        start = self._token_start
+        special = [self.mask_token] * (start - self.num_oov_indices) + [self.oov_token] * self.num_oov_indices
+        return self.vocabulary[start:] if self.vocabulary[:start] == special else self.vocabulary
+
+    @property
+    def vocabulary_size(self) -> int | None:
+        """The number of indices (special ones included); None until adapt learns the vocabulary."""
+        return None if self.vocabulary is None else self._token_start + len(self._tokens())
+
+    def argument_errors(self) -> list[ShapeError]:
+        def conflict(message: str, field: str, hint: str) -> list[ShapeError]:
+            return [ShapeError("KS211", f"IntegerLookup {message}", field, hint)]
+
+        mode = self.mode
+        if self.pad_to_max_tokens and self.max_tokens is None:
+            return conflict("`pad_to_max_tokens: true` needs `max_tokens`", "pad_to_max_tokens", "add `max_tokens: N`, or remove `pad_to_max_tokens`")
+        if self.salt is not None and self.oov_method != "farmhash":
+            return conflict("`salt` is used by oov_method `farmhash` only", "salt", "add `oov_method: farmhash`, or remove `salt`")
+        if self.invert and mode != "int":
+            return conflict(f"`invert: true` needs output_mode `int`, not `{self.output_mode}`", "invert", "remove `invert`, or use output_mode int")
+        if self.sparse and mode == "int":
+            return conflict("`sparse: true` needs an output_mode other than `int`", "sparse", "remove `sparse`, or use output_mode one_hot, multi_hot, count or tf_idf")
+        if self.idf_weights is not None and mode != "tf_idf":
+            return conflict("`idf_weights` is used by output_mode `tf_idf` only", "idf_weights", "add `output_mode: tf_idf`, or remove `idf_weights`")
+        if self.invert and self.oov_token is None:
+            # Keras makes oov_token the table's default value, which cannot be None.
+            return conflict("`invert: true` needs an `oov_token` (what unknown indices map back to)", "oov_token", "remove `oov_token: null`")
+        if mode == "tf_idf" and self.vocabulary is not None and self.idf_weights is None:
+            return conflict("output_mode `tf_idf` with a `vocabulary` needs its `idf_weights`", "idf_weights", "add `idf_weights`, one per vocabulary value")
+        return self._vocabulary_errors()
+
+    def _vocabulary_errors(self) -> list[ShapeError]:
+        def wrong(message: str, hint: str, field: str = "vocabulary") -> list[ShapeError]:
+            return [ShapeError("KS309", f"IntegerLookup {message}", field, hint)]
+
+        if self.vocabulary is None:
+            return []
+        if not self.vocabulary:
+            return wrong("`vocabulary` is empty", "list its values, or leave `vocabulary` out to learn it from the training data")
+        tokens = self._tokens()
+        repeated = sorted({t for t in tokens if tokens.count(t) > 1})
+        if repeated:
+            return wrong(f"`vocabulary` repeats {fmt_list(repeated)}", "list each value once")
+        if self.mask_token is not None and self.mask_token in tokens:
+            return wrong(
+                f"`vocabulary` holds the mask token {self.mask_token}",
+                "leave the mask and OOV tokens out of the vocabulary (or put them first, in that order)",
+            )
+        if self.invert and self.oov_token is not None and self.oov_token in tokens:
+            return wrong(
+                f"`vocabulary` holds the OOV token {self.oov_token}, which `invert` maps unknown indices to",
+                "leave the OOV token out of the vocabulary (or put it first, after the mask token)",
+            )
+        size = self._token_start + len(tokens)
+        if self.max_tokens is not None and size > self.max_tokens:
+            return wrong(
+                f"vocabulary of {size} indices (special ones included) is larger than `max_tokens` ({self.max_tokens})",
+                f"use max_tokens >= {size}, or a shorter vocabulary",
+                "max_tokens",
+            )
+        if not tokens:
+            return wrong("`vocabulary` holds only the special tokens: no value to look up", "list the vocabulary's values")
+        if self.idf_weights is not None and len(self.idf_weights) != len(self.vocabulary):
+            return wrong(
+                f"has {len(self.idf_weights)} `idf_weights` for a vocabulary of {len(self.vocabulary)} values",
+                "give one weight per vocabulary value",
+                "idf_weights",
+            )
+        return []
+
+    def output_shape(self, shape: Shape) -> Shape:
+        if self.mode == "int":
+            return shape
+        depth = self.max_tokens if self.pad_to_max_tokens else self.vocabulary_size
+        if self.mode == "one_hot":
+            return (*shape[:-1], depth) if len(shape) > 1 and shape[-1] == 1 else (*shape, depth)
+        # multi_hot, count and tf_idf encode the last axis.
+        return (*shape[:-1], depth)
 
 
 # --------------------------------------------------------------------------- audio

@@ -15,7 +15,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from cases.spellings import any_case, args, maybe
+from cases.spellings import OMIT, any_case, args, maybe
 
 # --------------------------------------------------------------------------- rows
 
@@ -125,6 +125,44 @@ RULE_CASES: list[tuple[dict[str, Any], tuple[Any, ...], Any]] = [
     ({"type": "Hashing", "num_bins": 4}, (None, 3), ((None, 3), 0, 0)),
     ({"type": "Hashing", "num_bins": 4, "output_mode": "multi_hot", "salt": [1, 2], "mask_value": 0}, (None, 2, 3), ((None, 2, 4), 0, 0)),
     ({"type": "Hashing", "num_bins": 4, "sparse": True}, (None, 3), "KS211"),
+    # IntegerLookup: int keeps the shape; the encodings are as wide as the vocabulary (OOV and,
+    # in int mode only, mask indices included), unknown until adapt without one.
+    ({"type": "IntegerLookup"}, (None, 2, 3), ((None, 2, 3), 0, 0)),
+    ({"type": "IntegerLookup", "output_mode": "multi_hot"}, (None, 3), ((None, None), 0, 0)),
+    ({"type": "IntegerLookup", "output_mode": "one_hot"}, (None, 3), ((None, 3, None), 0, 0)),
+    ({"type": "IntegerLookup", "output_mode": "count", "max_tokens": 5, "pad_to_max_tokens": True}, (None, 3), ((None, 5), 0, 0)),
+    ({"type": "IntegerLookup", "vocabulary": [1, 2, 3], "output_mode": "one_hot"}, (None, 3), ((None, 3, 4), 0, 0)),
+    ({"type": "IntegerLookup", "vocabulary": [1, 2, 3], "output_mode": "one_hot"}, (None, 1), ((None, 4), 0, 0)),
+    ({"type": "IntegerLookup", "vocabulary": [1, 2, 3], "output_mode": "one_hot"}, (None,), ((None, 4), 0, 0)),
+    ({"type": "IntegerLookup", "vocabulary": [1, 2, 3], "output_mode": "multi_hot"}, (None, 2, 3), ((None, 2, 4), 0, 0)),
+    ({"type": "IntegerLookup", "vocabulary": [1, 2, 3], "output_mode": "count"}, (None,), ((4,), 0, 0)),
+    ({"type": "IntegerLookup", "vocabulary": [1, 2, 3], "output_mode": "binary", "mask_token": 0}, (None, 3), ((None, 4), 0, 0)),
+    ({"type": "IntegerLookup", "vocabulary": [1, 2, 3], "output_mode": "count", "num_oov_indices": 3}, (None, 3), ((None, 6), 0, 0)),
+    ({"type": "IntegerLookup", "vocabulary": [1, 2, 3], "output_mode": "count", "num_oov_indices": 0}, (None, 3), ((None, 3), 0, 0)),
+    ({"type": "IntegerLookup", "vocabulary": [-1, 1, 2, 3], "output_mode": "multi_hot"}, (None, 3), ((None, 4), 0, 0)),
+    ({"type": "IntegerLookup", "vocabulary": [1, -1, 2, 3], "output_mode": "multi_hot"}, (None, 3), ((None, 5), 0, 0)),
+    ({"type": "IntegerLookup", "vocabulary": [-1, 3], "num_oov_indices": 2, "output_mode": "count"}, (None, 3), ((None, 4), 0, 0)),
+    ({"type": "IntegerLookup", "vocabulary": [-1, -1], "output_mode": "count"}, (None, 3), ((None, 2), 0, 0)),
+    ({"type": "IntegerLookup", "vocabulary": [1, 2, 3], "output_mode": "count", "max_tokens": 7, "pad_to_max_tokens": True, "sparse": True}, (None, 3), ((None, 7), 0, 0)),
+    ({"type": "IntegerLookup", "vocabulary": [1, 2], "output_mode": "tf-idf", "idf_weights": [0.5, 1]}, (None, 3), ((None, 3), 0, 0)),
+    ({"type": "IntegerLookup", "vocabulary": [-1, 1, 2], "output_mode": "tf_idf", "idf_weights": [0.1, 0.2, 0.3]}, (4, 3), ((4, 3), 0, 0)),
+    ({"type": "IntegerLookup", "vocabulary": [0, -1, 2, 3], "mask_token": 0, "invert": True}, (None, 3), ((None, 3), 0, 0)),
+    ({"type": "IntegerLookup", "vocabulary": [1, 2], "oov_method": "farmhash", "salt": [1, 2], "num_oov_indices": 2}, (None, 3), ((None, 3), 0, 0)),
+    ({"type": "IntegerLookup", "vocabulary": [1, 2, 3], "output_mode": "tf_idf"}, (None, 3), "KS211"),
+    ({"type": "IntegerLookup", "vocabulary": [1, 2], "output_mode": "tf_idf", "idf_weights": [0.5]}, (None, 3), "KS309"),
+    ({"type": "IntegerLookup", "output_mode": "count", "invert": True}, (None, 3), "KS211"),
+    ({"type": "IntegerLookup", "invert": True, "oov_token": None}, (None, 3), "KS211"),
+    ({"type": "IntegerLookup", "sparse": True}, (None, 3), "KS211"),
+    ({"type": "IntegerLookup", "idf_weights": [1.0]}, (None, 3), "KS211"),
+    ({"type": "IntegerLookup", "pad_to_max_tokens": True}, (None, 3), "KS211"),
+    ({"type": "IntegerLookup", "salt": 3}, (None, 3), "KS211"),
+    ({"type": "IntegerLookup", "vocabulary": []}, (None, 3), "KS309"),
+    ({"type": "IntegerLookup", "vocabulary": [-1]}, (None, 3), "KS309"),
+    ({"type": "IntegerLookup", "vocabulary": [-1, 3, 3]}, (None, 3), "KS309"),
+    ({"type": "IntegerLookup", "vocabulary": [0, 2, 3], "mask_token": 0}, (None, 3), "KS309"),
+    ({"type": "IntegerLookup", "vocabulary": [-1, 0, 2], "mask_token": 0, "output_mode": "count"}, (None, 3), "KS309"),
+    ({"type": "IntegerLookup", "vocabulary": [1, -1, 2], "invert": True}, (None, 3), "KS309"),
+    ({"type": "IntegerLookup", "vocabulary": [1, 2, 3], "max_tokens": 3}, (None, 3), "KS309"),
     # Audio.
     ({"type": "MelSpectrogram"}, (None, 16000), ((None, 128, 32), 0, 0)),
     ({"type": "MelSpectrogram", "fft_length": 64, "sequence_stride": 16, "num_mel_bins": 8}, (None, 200), ((None, 8, 13), 0, 0)),
@@ -225,6 +263,7 @@ BUILD_CASES: dict[str, tuple[dict[str, Any], tuple[Any, ...]]] = {
     "CategoryEncoding": ({"num_tokens": 4}, (3,)),
     "Discretization": ({"bin_boundaries": [0.5]}, (3,)),
     "Hashing": ({"num_bins": 4}, (3,)),
+    "IntegerLookup": ({"vocabulary": [1, 2, 3]}, (3,)),
     "MelSpectrogram": ({}, (4000,)),
     "STFTSpectrogram": ({}, (1000, 1)),
     "Pipeline": ({"layers": [{"type": "RandomFlip"}]}, (8, 8, 3)),
@@ -355,6 +394,56 @@ def hashing(rank: int) -> st.SearchStrategy[dict[str, Any]]:
         salt=maybe(salt),
         output_mode=maybe(st.one_of(st.sampled_from(["int", "one_hot", "multi_hot", "count"]), any_case("int"))),
     )
+
+
+def integer_lookup(rank: int) -> st.SearchStrategy[dict[str, Any]]:
+    """A layer Keras takes, written with the spellings users write, and now and then one mistake."""
+    weight = st.floats(0.1, 2).map(lambda x: round(x, 2))
+    mistakes = st.sampled_from([
+        {"output_mode": "Int"}, {"output_mode": "ONE_HOT"}, {"output_mode": "TF_IDF"}, {"num_oov_indices": -1},
+        {"max_tokens": 1}, {"max_tokens": 0}, {"max_tokens": 3}, {"vocabulary_dtype": "int32"},
+        {"vocabulary_dtype": "INT64"}, {"oov_method": "FarmHash"}, {"salt": 5}, {"salt": [1, 2, 3]},
+        {"invert": True}, {"sparse": True}, {"idf_weights": [1.0]}, {"pad_to_max_tokens": True},
+        {"oov_token": None, "invert": True}, {"vocabulary": []}, {"vocabulary": [-1]}, {"vocabulary": [4, 4]},
+        {"vocabulary": [0, 5], "mask_token": 0}, {"vocabulary": [5, -1], "invert": True},
+    ])  # fmt: skip
+
+    @st.composite
+    def draw(draw_: st.DrawFn) -> dict[str, Any]:
+        mode = draw_(maybe(st.sampled_from(["int", "int", "one_hot", "multi_hot", "count", "tf_idf", "binary", "tf-idf"])))
+        encoded = mode not in (OMIT, "int")
+        out = draw_(args(
+            output_mode=st.just(mode), num_oov_indices=maybe(st.integers(0, 3)),
+            mask_token=maybe(st.one_of(st.none(), st.integers(0, 2))), oov_token=maybe(st.sampled_from([-1, 0, 9])),
+            invert=st.just(OMIT) if encoded else maybe(st.booleans()),
+            sparse=maybe(st.booleans()) if encoded else maybe(st.just(False)),
+        ))  # fmt: skip
+        if draw_(st.booleans()):
+            out["oov_method"] = draw_(st.sampled_from(["floormod", "farmhash"]))
+            if out["oov_method"] == "farmhash":
+                out.update(draw_(args(salt=maybe(st.one_of(st.none(), st.integers(0, 99), st.lists(st.integers(0, 99), min_size=2, max_size=2))))))
+        # The vocabulary: learnt (left out or null), or distinct values, now and then the special tokens first.
+        vocab = draw_(st.one_of(st.just(OMIT), st.none(), *[st.lists(st.integers(3, 9), min_size=1, max_size=5, unique=True)] * 3))
+        if isinstance(vocab, list) and draw_(st.integers(0, 3)) == 0:
+            mask = out.get("mask_token")
+            special = [mask] if mask is not None and not encoded else []
+            vocab = [*special, *[out.get("oov_token", -1)] * out.get("num_oov_indices", 1), *vocab]
+        if vocab is not OMIT:
+            out["vocabulary"] = vocab
+        given = isinstance(vocab, list)
+        if mode in ("tf_idf", "tf-idf") and (given or draw_(st.booleans())):
+            n = len(vocab) if given else draw_(st.integers(0, 4))
+            out["idf_weights"] = draw_(st.lists(weight, min_size=n, max_size=n))
+        if draw_(st.integers(0, 2)) == 0:
+            size = len(vocab) + 4 if given else 2
+            out["max_tokens"] = draw_(st.integers(size, size + 4))
+            out.update(draw_(args(pad_to_max_tokens=maybe(st.booleans()))))
+        out.update(draw_(args(vocabulary_dtype=maybe(st.just("int64")))))
+        if draw_(st.integers(0, 3)) == 0:
+            out.update(draw_(mistakes))
+        return out
+
+    return draw()
 
 
 def mel(rank: int) -> st.SearchStrategy[dict[str, Any]]:
@@ -502,6 +591,7 @@ STRATEGIES = {
     "CategoryEncoding": ((2, 3), category_encoding),
     "Discretization": ((2, 3), discretization),
     "Hashing": ((2, 3), hashing),
+    "IntegerLookup": ((2, 3), integer_lookup),
     "MelSpectrogram": ((2,), mel),
     "STFTSpectrogram": ((3,), stft),
     "Pipeline": ((2, 3, 4), pipeline),
