@@ -213,6 +213,11 @@ def test_resume_refuses_a_foreign_checkpoint(mnist_mlp: Path, tmp_path: Path, ca
 @pytest.mark.keras
 def test_evaluate_with_another_spec_is_a_clear_error(mnist_mlp: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "other.yaml").write_text(MLP)
+    import numpy as np
+
+    # The other spec's data exists (a missing data file is reported first, before Keras).
+    x, y = np.zeros((8, 4), dtype="float32"), np.zeros(8, dtype="int64")
+    np.savez(tmp_path / "data.npz", x_train=x, y_train=y, x_test=x, y_test=y)
     assert main(["evaluate", str(mnist_mlp), "--spec", str(tmp_path / "other.yaml")]) == 1
     err = capsys.readouterr().err
     assert f"{mnist_mlp} is not a model of the spec" in err and "input shape is (28, 28, 1), the spec's (4,)" in err
