@@ -144,6 +144,10 @@ class Context:
         return self.info.arrays["y_train"].sample
 
 
+def _units(n: int) -> str:
+    return "1 unit" if n == 1 else f"{n} units"
+
+
 class Task:
     """A kind of target; ``rules`` yields the findings for a compiled spec."""
 
@@ -234,7 +238,11 @@ class Task:
 
     @staticmethod
     def output_activation(ctx: Context, what: str) -> Iterator[Diagnostic]:
-        """KS411: softmax makes outputs compete, which a target of independent values never does."""
+        """KS411: softmax makes outputs compete, which a target of independent values never does
+        (KS404 over a single output: softmax makes it 1.0, whatever the task)."""
+        if ctx.units == 1:
+            yield from Task.single_unit_softmax(ctx)
+            return
         if ctx.activation_known and ctx.act and ctx.act.activation == "softmax" and (ctx.units or 0) > 1:
             yield Diagnostic(
                 "KS411",
@@ -311,7 +319,7 @@ class Classification(Task):
             source = "" if ctx.data.classes is not None else " (from its labels)"
             yield Diagnostic(
                 "KS402",
-                f"the last layer has {units} units but the data has {classes} classes{source}; {loss.name} "
+                f"the last layer has {_units(units)} but the data has {classes} classes{source}; {loss.name} "
                 "needs one output per class",
                 path=ctx.units_path,
                 hint=f"set units: {classes}",
@@ -408,7 +416,7 @@ class Binary(Task):
         if loss.family == "sparse" and units is not None and units != 2:
             yield Diagnostic(
                 "KS402",
-                f"the last layer has {units} units, but {loss.name} on a binary target needs one per class: 2",
+                f"the last layer has {_units(units)}, but {loss.name} on a binary target needs one per class: 2",
                 path=ctx.units_path,
                 hint="set units: 2, or use 1 sigmoid unit with binary_crossentropy",
             )

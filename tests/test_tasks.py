@@ -57,6 +57,7 @@ ROWS: list[tuple[str, dict[str, Any], set[tuple[str, str]]]] = [
     ("KS401 sparse loss, one-hot labels", spec([784], [dense(10, "softmax")], "sparse_categorical_crossentropy", {**MNIST, "labels": "one_hot"}), {("KS401", "/compile/loss")}),
     ("KS401 categorical loss, sparse labels", spec([784], [dense(10, "softmax")], "categorical_crossentropy", MNIST), {("KS401", "/compile/loss")}),
     ("KS404 softmax on one unit", spec([784], [dense(1, "softmax")], "binary_crossentropy", {**MNIST, "task": "binary", "positive_class": 3}), {("KS404", "/layers/0/activation")}),
+    ("KS404 softmax on one unit, regression", spec([8], [dense(1, "softmax")], "mean_squared_error", {"dataset": REGRESSION, "task": "regression"}), {("KS404", "/layers/0/activation")}),
     ("KS402 units vs classes", spec([784], [dense(8, "softmax")], "sparse_categorical_crossentropy", MNIST), {("KS402", "/layers/0/units")}),
     ("KS402 classes from the labels", spec([32, 32, 3], [FLAT, dense(4, "softmax")], "sparse_categorical_crossentropy", {"dataset": IMAGES}), {("KS402", "/layers/1/units")}),
     ("KS402 binary CE on one-hot columns", spec([16], [dense(1, "sigmoid")], "binary_crossentropy", {"dataset": BINARY, "labels": "one_hot", "num_classes": 2}), {("KS402", "/layers/0/units")}),
