@@ -321,6 +321,8 @@ def _model_at(path: Path, data: Any) -> type[BaseModel] | None:
         return layer_class(kind) if isinstance(kind, str) else None
     if len(path) == 1 and isinstance(path[0], str):
         return _SECTIONS.get(path[0])
+    if path == ("data", "arrays"):
+        return S.ArrayNames
     family = S.field_family(_object_field(path))
     if family is not None and isinstance(kind, str):
         return family.class_of(kind)
@@ -356,7 +358,7 @@ def _convert(err: Any, path: Path, owner: str, doc: Document) -> Diagnostic:
     if path and isinstance(path[-1], int) and len(path) >= 2 and path[0] != "layers":
         where = f"{owner} '{path[-2]}[{path[-1]}]'"  # compile 'metrics[0]'
     elif field and not isinstance(path[-1], int):
-        where = f"{owner} '{field}'"
+        where = f"{owner} '{field}'" if owner != field else f"'{field}'"  # a section: 'compile', not compile 'compile'
     else:
         where = owner
     key_pos = False
@@ -410,6 +412,9 @@ def _convert(err: Any, path: Path, owner: str, doc: Document) -> Diagnostic:
         expected = _EXPECTED[etype]
         message = f"{where}: expected {expected}, got {describe(value)}"
         hint = _type_hint(etype, value, field)
+        section = _model_at(path, doc.data) if path and etype in ("model_attributes_type", "model_type", "dict_type") else None
+        if section is not None:  # a section (or `data.arrays`) given as a value: say what it holds
+            hint = f"'{field}' is a mapping of: {', '.join(_fields(section))}"
     else:
         code = "KS203"
         message = f"{where}: {err['msg']}"

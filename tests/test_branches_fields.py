@@ -142,7 +142,7 @@ ROWS: list[tuple[str, Any, str, str, str, str | None]] = [
     ("KS203 string for a list", {"input_shape": [8], "layers": "Dense"}, "KS203", "/layers", "expected a list, got string 'Dense'", "write a list: [Dense]"),
     ("KS203 int for a list", spec(fit={"callbacks": 3}, compile=MSE), "KS203", "/fit/callbacks", "fit 'callbacks': expected a list, got 3", None),
     ("KS203 list for an int", spec(fit={"epochs": [1]}), "KS203", "/fit/epochs", "fit 'epochs': expected an integer, got a list", None),
-    ("KS203 string for a section", spec(compile="adam"), "KS203", "/compile", "expected a mapping, got string 'adam'", None),
+    ("KS203 string for a section", spec(compile="adam"), "KS203", "/compile", "'compile': expected a mapping, got string 'adam'", "'compile' is a mapping of: optimizer, loss, metrics"),
     ("KS203 the whole spec a list", "- 1\n", "KS203", "", "spec: expected a mapping, got a list", None),
     ("KS203 the whole spec a number", "3\n", "KS203", "", "spec: expected a mapping, got 3", None),
     ("object: KS203 metric not a name", spec(compile={"loss": "mse", "metrics": [3]}), "KS203", "/compile/metrics/0", "compile 'metrics[0]': expected metric name (a string), got 3", None),
