@@ -168,7 +168,8 @@ def _portability(spec: S.Spec, shapes: ShapeAnalysis | None) -> list[Diagnostic]
         for field, problem, fix in run_problems(layer, shape):  # its initializers, regularizers, constraints
             out.append(Diagnostic("KS504", problem, path=pointer((*path, field)), hint=fix))
         shape = info.output_shape
-    return out
+    # The copies of a Repeat block share their path: one finding for the written layer.
+    return list(dict.fromkeys(out))
 
 
 # --------------------------------------------------------------------------- resources

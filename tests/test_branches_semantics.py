@@ -745,3 +745,10 @@ def test_vector_metric(metric: Any, expected: tuple[str, str] | None) -> None:
 )
 def test_vector_objective(objective: str, expected: tuple[int, str, str] | None) -> None:
     assert semantics.vector_objective(_compiled(["accuracy", "f1_score"]), objective) == expected
+
+
+def test_ks504_inside_a_repeat_is_reported_once() -> None:
+    # The copies of a Repeat share the path of the layer as written: one finding, not one per copy.
+    dense = {"type": "Dense", "units": 8, "activity_regularizer": {"type": "OrthogonalRegularizer"}}
+    found = kerasspec.check({"input_shape": [8], "layers": [{"type": "Repeat", "times": 3, "layers": [dense]}, {"type": "Dense", "units": 2}]})
+    assert [(d.code, d.path) for d in found if d.code == "KS504"] == [("KS504", "/layers/0/layers/0/activity_regularizer")]
