@@ -452,6 +452,13 @@ def objective_direction(name: str) -> str | None:
     return None
 
 
+def _tune_path(tune_node: Any) -> tuple[str, ...]:
+    """Where a finding about the tune objective goes: `tune.objective` if written, else `tune`, else the spec."""
+    if not isinstance(tune_node, dict):
+        return ()
+    return ("tune", "objective") if "objective" in tune_node else ("tune",)
+
+
 def tune_problems(spec: S.Spec, tune_node: Any) -> list[Diagnostic]:
     """KS412/KS204: the `tune` objective must be one number fit logs, with a direction (KerasTuner
     fails every trial otherwise, or cannot rank them). ``tune_node``: the document's `tune` value."""
@@ -459,7 +466,7 @@ def tune_problems(spec: S.Spec, tune_node: Any) -> list[Diagnostic]:
     keys = history_keys(spec)
     if keys is None:
         return []  # a model-only spec: `tune` says it cannot train it
-    where = ("tune", "objective") if isinstance(tune_node, dict) and "objective" in tune_node else ("tune",) if isinstance(tune_node, dict) else ()
+    where = _tune_path(tune_node)
     if tune.objective not in keys:
         hint = (
             "set `fit.validation_split` (e.g. 0.1): without validation data nothing `val_` is logged"
@@ -489,7 +496,7 @@ def vector_objective_problem(compile: S.Compile | None, objective: str, tune_nod
     if found is None:
         return None
     i, why, hint = found
-    where = ("tune", "objective") if isinstance(tune_node, dict) and "objective" in tune_node else ("tune",) if isinstance(tune_node, dict) else ()
+    where = _tune_path(tune_node)
     return Diagnostic(
         "KS412",
         f"the tune objective '{objective}' is not one number: compile.metrics[{i}], {why}; "
