@@ -105,9 +105,29 @@ def test_a_spec_of_names_imports_no_object_class() -> None:
         "print(sorted(m.rsplit('.', 1)[1] for m in sys.modules if m.startswith('kerasspec.objects.')))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")[-2]
-    # The shape checks ask the classes of the weights' initializers and regularizer (glorot_uniform,
-    # zeros, l2) which weights they serve; AUC is a mapping. No optimizer or loss class is built.
-    assert out == "['_index', 'initializers', 'metrics', 'regularizers']"
+    # The weights' initializers and regularizer (glorot_uniform, zeros, l2) are names whose
+    # classes no shape can fail with their defaults (the index says so); AUC is a mapping.
+    assert out == "['_index', 'metrics']"
+
+
+_SHAPES = [(), (0,), (1,), (3,), (3, 0), (2, 3), (3, 3), (1, 3, 3), (3, 3, 2, 4), (2, 0, 3, 3, 1)]
+
+
+@pytest.mark.parametrize("module", ["initializers", "regularizers", "constraints"])
+def test_a_name_skipped_by_the_index_fails_no_shape(module: str) -> None:
+    # The index (RULES) lets a name through without importing its class; it must never let
+    # through a name whose default object fails a check on some weight.
+    family = FAMILIES[module]
+    for name in family.names:
+        obj = family.default_object(name)
+        assert obj is not None, name
+        for check in objects.SHAPE_CHECKS:
+            failing = [shape for shape in _SHAPES if getattr(obj, check)(shape)]
+            if failing:
+                assert family.name_has_rule(name, check), (name, check, failing)
+    # And the index is not vacuous: Orthogonal's default fails on a rank-1 weight.
+    assert INITIALIZERS.name_has_rule("orthogonal", "weight_error")
+    assert not INITIALIZERS.name_has_rule("glorot_uniform", "weight_error")
 
 
 

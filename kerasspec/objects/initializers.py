@@ -113,6 +113,7 @@ class RandomUniform(_Random):
 
 
 class _Fans(_Random):
+    DEFAULTS_PASS = ("weight_error",)  # the axes are read only when both are given
     input_axes: list[StrictInt] | None = doc(None, "With `output_axes`: the weight axes counted as inputs (fan in).")
     output_axes: list[StrictInt] | None = doc(None, "With `input_axes`: the weight axes counted as outputs (fan out).")
 
