@@ -20,17 +20,19 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from ...fields import StrictBool
+from ...fields import PositiveInt, StrictBool
 from ...objects import Activation, Constraint, Initializer, Regularizer
 from ...shapes import (
     Shape,
     ShapeError,
+    conv_output_shape,
     fmt_list,
+    fmt_shape,
 )
-from ..base import DataFormat, Layer, channels, require_rank
+from ..base import DataFormat, Layer, Weight, bias, channels, require_rank
 
 #: The modules of the family, one per kind of layer, in the order the docs list them.
-PARTS = ("conv", "conv_transpose", "separable_conv", "depthwise_conv")
+PARTS = ("conv1d", "conv2d", "conv3d", "conv_transpose", "separable_conv", "depthwise_conv")
 
 
 class _ConvBase(Layer):
@@ -73,3 +75,49 @@ class _ConvBase(Layer):
     def input_channels(self, shape: Shape) -> int:
         require_rank(self, shape, self.rank + 2)
         return channels(self, shape)
+
+
+class _Conv(_ConvBase):
+    """A plain (grouped) convolution: Conv1D, Conv2D, Conv3D."""
+
+    STRIDES_OR_DILATION: ClassVar = True
+
+    filters: PositiveInt = Field(description="Number of output channels.")
+    groups: PositiveInt = 1
+    kernel_initializer: Initializer = "glorot_uniform"
+    kernel_regularizer: Regularizer | None = None
+    kernel_constraint: Constraint | None = Field(None, description="Constraint applied to the kernel after each update.")
+
+    def argument_errors(self) -> list[ShapeError]:
+        errors = super().argument_errors()
+        if self.filters % self.groups:
+            errors.append(
+                ShapeError(
+                    "KS307",
+                    f"{self.kind} `filters` ({self.filters}) must be divisible by `groups` ({self.groups})",
+                    "groups",
+                    f"use filters that are a multiple of {self.groups}, or groups that divide {self.filters}",
+                )
+            )
+        return errors
+
+    def output_shape(self, shape: Shape) -> Shape:
+        c = self.input_channels(shape)
+        if c % self.groups:
+            divisors = [g for g in range(1, c + 1) if c % g == 0] if c <= 4096 else []
+            raise ShapeError(
+                "KS307",
+                f"{self.kind} with groups {self.groups} needs input channels divisible by "
+                f"{self.groups}, but the input has {c} channels: {fmt_shape(shape)}",
+                "groups",
+                f"use groups that divide {c} (e.g. {', '.join(map(str, divisors[:6]))})" if divisors else None,
+            )
+        return conv_output_shape(
+            shape, self.filters, self.kernel_size, self.strides, self.padding,
+            self.data_format, self.dilation_rate, layer=self.kind,
+        )  # fmt: skip
+
+    def weights(self, shape: Shape) -> tuple[Weight, ...]:
+        c = channels(self, shape)
+        kernel = (*self.kernel_size, c // self.groups, self.filters)
+        return (Weight("kernel", kernel, True, "kernel_initializer"), *bias(self, self.filters))

@@ -12,5 +12,25 @@ What Keras 3 does (``keras/src/layers/pooling/``), checked by building each laye
   whatever the input.
 """
 
+from typing import ClassVar
+
+from ...shapes import Shape, pool_output_shape
+from ..base import DataFormat, Layer, PoolPadding, require_rank
+
 #: The modules of the family, one per kind of layer, in the order the docs list them.
-PARTS = ("pool", "global_pool", "adaptive_pool")
+PARTS = ("pooling1d", "pooling2d", "pooling3d", "global_pool", "adaptive_pool")
+
+
+class _Pool(Layer):
+    """Max or average over `pool_size` windows of each channel; `strides` default to `pool_size`."""
+
+    CONV_KERNEL: ClassVar = True
+
+    pool_size: tuple[int, ...]
+    strides: tuple[int, ...] | None
+    padding: PoolPadding = "valid"
+    data_format: DataFormat | None = None
+
+    def output_shape(self, shape: Shape) -> Shape:
+        require_rank(self, shape, len(self.pool_size) + 2)
+        return pool_output_shape(shape, self.pool_size, self.strides, self.padding, self.data_format, layer=self.kind)

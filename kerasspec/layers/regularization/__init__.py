@@ -20,7 +20,7 @@ from ...shapes import Shape
 from ..base import Layer
 
 #: The modules of the family, one per kind of layer, in the order the docs list them.
-PARTS = ("dropout", "noise", "activity_regularization")
+PARTS = ("dropout", "spatial_dropout", "noise", "activity_regularization")
 
 
 #: Dropout's `noise_shape`: sizes >= 1 or null (the input's size on that axis).
