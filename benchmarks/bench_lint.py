@@ -73,6 +73,23 @@ model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accur
 model.summary()
 """
 
+#: The least any check built on the same libraries does in a fresh process: import PyYAML and
+#: pydantic, define one model, validate one parsed mapping (pydantic plugins off, as the CLI
+#: runs). What a fresh `check` takes above this is kerasspec's own.
+FLOOR_SCRIPT = """\
+import os
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+import argparse
+import yaml
+from pydantic import BaseModel
+
+class Layer(BaseModel):
+    type: str
+    units: int = 1
+
+Layer.model_validate(yaml.load("type: Dense\\nunits: 3\\n", Loader=yaml.CSafeLoader))
+"""
+
 #: Issue #8's targets for the lint path, with the catalogue four times the first release's.
 TARGETS = {
     "check_seconds_max": 0.2,
@@ -97,10 +114,14 @@ def _commands(spec: Path) -> dict[str, list[str]]:
     rel = str(spec.relative_to(ROOT)) if spec.is_relative_to(ROOT) else str(spec)
     return {
         "python_pass": [PYTHON, "-c", "pass"],
+        "dependency_floor": [PYTHON, "-c", FLOOR_SCRIPT],
         "check": [PYTHON, "-m", "kerasspec", "check", rel],
         "summary": [PYTHON, "-m", "kerasspec", "summary", rel],
         "keras": [PYTHON, "-c", KERAS_SCRIPT],
     }
+
+
+_SCRIPTS = {"keras": "hand-written Keras script", "dependency_floor": "dependency floor script"}
 
 
 def _band(values: list[float]) -> list[float]:
@@ -145,10 +166,11 @@ def bench_startup(reps: int, spec: Path = SPEC) -> dict[str, Any]:
         "spec": str(spec.relative_to(ROOT)) if spec.is_relative_to(ROOT) else str(spec),
         "reps": reps,
         "commands": {
-            name: " ".join(c if " " not in c and "\n" not in c else "'<hand-written Keras script>'" for c in cmd)
+            name: " ".join(c if " " not in c and "\n" not in c else f"'<{_SCRIPTS[name]}>'" for c in cmd)
             for name, cmd in cmds.items()
         },
         "keras_script": KERAS_SCRIPT,
+        "dependency_floor_script": FLOOR_SCRIPT,
         "wall_s": {name: spread(v) for name, v in walls.items()},
         "cpu_s": {name: spread(v) for name, v in cpus.items()},
         "maxrss_mb": {name: spread(v) for name, v in rss.items()},
@@ -163,6 +185,11 @@ def bench_startup(reps: int, spec: Path = SPEC) -> dict[str, Any]:
             for clock, series in (("wall", walls), ("cpu", cpus)) for name in ("check", "summary")
         },
         "check_minus_python_pass_s": round(med["check"] - med["python_pass"], 4),
+        # kerasspec's own share of a fresh check: above what PyYAML and pydantic cost alone.
+        "check_minus_dependency_floor_s": round(med["check"] - med["dependency_floor"], 4),
+        "dependency_floor_share_of_check": round(
+            (med["dependency_floor"] - med["python_pass"]) / (med["check"] - med["python_pass"]), 3
+        ),
         "keras_minus_python_pass_s": round(med["keras"] - med["python_pass"], 4),
         "speedup_net_of_interpreter": ratio(
             med["keras"] - med["python_pass"], med["check"] - med["python_pass"]

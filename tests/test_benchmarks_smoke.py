@@ -65,7 +65,10 @@ def test_tiny_lint_benchmark_and_docs(tmp_path: Path) -> None:
     """One repetition of every fresh process (Keras included: several seconds), then the tables."""
     result = bench_lint.run(reps=1, seconds=0.1, profile=True)
     s = result["startup"]
-    assert set(s["wall_s"]) == {"python_pass", "check", "summary", "keras"}
+    assert set(s["wall_s"]) == {"python_pass", "dependency_floor", "check", "summary", "keras"}
+    # The floor is below the check it is the floor of, and above the bare interpreter.
+    assert s["wall_s"]["python_pass"]["median"] < s["wall_s"]["dependency_floor"]["median"]
+    assert 0 < s["dependency_floor_share_of_check"] < 1
     for key in ("speedup_check_vs_keras", "speedup_summary_vs_keras", "cpu_speedup_check_vs_keras"):
         assert _positive(s[key]), key
     assert all(_positive(v["median"]) for v in s["maxrss_mb"].values())
