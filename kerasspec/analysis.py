@@ -14,6 +14,7 @@ diagnostics pointing at the spec field to blame. It knows no layer kind but Inpu
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from typing import Any
 from . import spec as S
 from .diagnostics import Diagnostic, Severity, pointer
 from .layers import Layer
-from .layers.base import Unknown
+from .layers.base import Unknown, Weight
 from .layers.blocks import MAX_LAYERS, deep_lists, expand
 from .layers.core import Input
 from .objects import weight_errors
@@ -61,6 +62,10 @@ class ShapeAnalysis:
     layers: tuple[LayerInfo, ...]  # Input layers are not listed, as in Keras's model.layers
     complete: bool  # every layer inferred (no shape error, an input shape known)
     diagnostics: tuple[Diagnostic, ...]
+    #: For each of ``layers``: its definition and its input (batch axis first). The rules that
+    #: walk the model again (:mod:`kerasspec.semantics`) read them instead of writing out the
+    #: Repeat blocks and following the shapes a second time.
+    inputs: tuple[tuple[Layer, Shape], ...] = dataclasses.field(default=(), compare=False, repr=False)
 
     @property
     def output_shape(self) -> Shape | None:
@@ -107,15 +112,16 @@ def argument_errors(layer: Layer) -> list[ShapeError]:
     return layer.argument_errors()
 
 
-def check_initializers(layer: Layer, shape: Shape) -> None:
+def check_initializers(layer: Layer, shape: Shape, weights: tuple[Weight, ...] | None = None) -> None:
     """Each weight's initializer (regularizer, constraint) can build it, as Keras's ``build`` needs.
 
     Keras's Identity initializer makes 2D matrices only, Orthogonal rank 2 or more, STFT
     Conv1D kernels. Each object states its own rule
     (:meth:`kerasspec.objects.KerasObject.weight_error`); what fails only in training is
-    KS504 (:func:`kerasspec.objects.run_problems`).
+    KS504 (:func:`kerasspec.objects.run_problems`). ``weights``: ``layer.weights(shape)``,
+    when the caller has them already.
     """
-    for weight in layer.weights(shape):
+    for weight in layer.weights(shape) if weights is None else weights:
         if weight.initializer is None:
             continue
         for field, reason in weight_errors(layer, weight.name, weight.initializer, weight.shape):
@@ -137,9 +143,10 @@ def infer(layer: Layer, shape: Shape) -> tuple[Shape, int, int]:
     weights (a ``trainable: false`` layer's weights are all non-trainable, as in Keras).
     """
     out = layer.output_shape(shape)
-    check_initializers(layer, shape)
+    weights = layer.weights(shape)  # a block's weights fold its layers: made once
+    check_initializers(layer, shape, weights)
     trainable = non_trainable = 0
-    for weight in layer.weights(shape):
+    for weight in weights:
         if weight.trainable and layer.trainable:
             trainable += weight.size
         else:
@@ -245,6 +252,8 @@ def _check_layer_fields(spec: S.Spec, out: _Collector) -> None:
                     f"remove `{field}`",
                 )
             continue
+        if layer.input_shape is None and layer.shape_dim is None:
+            continue  # most layers: no shape argument to check
         if layer.input_shape is not None and layer.shape_dim is not None:
             out.add(
                 "KS211",
@@ -253,7 +262,7 @@ def _check_layer_fields(spec: S.Spec, out: _Collector) -> None:
                 ("layers", i, "input_dim"),
                 "keep one (`input_dim: n` means `input_shape: [n]`)",
             )
-        elif _has_shape_arg(layer) and i > 0:
+        elif i > 0:
             field = _shape_arg_field(layer)
             out.add(
                 "KS213",
@@ -424,6 +433,7 @@ def analyse_shapes(spec: S.Spec, *, memo: dict[tuple[int, Shape | None], Any] | 
     # An Input layer's batch_size fixes the batch axis (stateful RNNs need it); else unknown.
     shape: Shape | None = None if sample is None else (batch, *sample)
     infos: list[LayerInfo] = []
+    inputs: list[tuple[Layer, Shape]] = []
     stopped = shape is None
     checked: set[tuple[str | int, ...]] = set()
     for k, (layer, path, _copy) in enumerate(layers):
@@ -472,6 +482,7 @@ def analyse_shapes(spec: S.Spec, *, memo: dict[tuple[int, Shape | None], Any] | 
                 path=path,
             )
         )
+        inputs.append((layer, shape))
         shape = result
 
     return ShapeAnalysis(
@@ -479,4 +490,5 @@ def analyse_shapes(spec: S.Spec, *, memo: dict[tuple[int, Shape | None], Any] | 
         layers=tuple(infos),
         complete=not stopped,
         diagnostics=tuple(out.items),
+        inputs=tuple(inputs),
     )

@@ -11,6 +11,7 @@ its static shapes and the data's headers.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterator
@@ -22,7 +23,6 @@ from .analysis import ShapeAnalysis
 from .datafiles import DataInfo, DataProblem, describe
 from .diagnostics import Diagnostic, Severity, pointer
 from .layers import Layer
-from .layers.blocks import expand
 from .layers.core import Input
 from .names import did_you_mean
 from .objects import KerasObject, run_problems
@@ -76,7 +76,7 @@ def output_activation(layers: list[Layer]) -> OutputActivation | None:
         act = layer.output_activation()
         if act is None:
             continue
-        field = "activation" if "activation" in type(layer).model_fields else None
+        field = "activation" if "activation" in type(layer).__pydantic_fields__ else None
         return OutputActivation(act, i, field)
     return None
 
@@ -99,9 +99,9 @@ def check_semantics(
     classification), as warnings.
     """
     assumed = data is None and spec.data is None
-    data = data if data is not None else (spec.data or S.Data())
+    data = data if data is not None else (spec.data or _default_data())
     out: list[Diagnostic] = []
-    out += _portability(spec, shapes)
+    out += _portability(shapes)
     out += list(callback_problems(spec))
     if shapes is None or not shapes.complete:
         return out
@@ -139,6 +139,12 @@ def check_semantics(
     return out + found
 
 
+@functools.cache
+def _default_data() -> S.Data:
+    """What ``train`` assumes without a ``data`` section; one instance (it is frozen), not one per check."""
+    return S.Data()
+
+
 def _names(data: S.Data) -> dict[str, str]:
     names = data.array_names
     roles = {"x_train": names.x_train, "x_test": names.x_test}
@@ -150,24 +156,16 @@ def _names(data: S.Data) -> dict[str, str]:
 # --------------------------------------------------------------------------- portability
 
 
-def _portability(spec: S.Spec, shapes: ShapeAnalysis | None) -> list[Diagnostic]:
+def _portability(shapes: ShapeAnalysis | None) -> list[Diagnostic]:
     """KS504: layers that Keras builds but the TensorFlow backend cannot run on their input."""
     if shapes is None or shapes.input_shape is None or not shapes.layers:
         return []  # no layer inferred (a model refused as too deep is never expanded: KS505)
     out = []
-    shape = shapes.input_shape
-    infos = iter(shapes.layers)
-    for layer, path, _ in expand(list(spec.layers)):
-        if isinstance(layer, Input):
-            continue
-        info = next(infos, None)
-        if info is None:
-            break
+    for info, (layer, shape) in zip(shapes.layers, shapes.inputs, strict=True):
         for problem, fix in layer.run_problems(shape):
-            out.append(Diagnostic("KS504", problem, path=pointer(path), hint=fix))
+            out.append(Diagnostic("KS504", problem, path=pointer(info.path), hint=fix))
         for field, problem, fix in run_problems(layer, shape):  # its initializers, regularizers, constraints
-            out.append(Diagnostic("KS504", problem, path=pointer((*path, field)), hint=fix))
-        shape = info.output_shape
+            out.append(Diagnostic("KS504", problem, path=pointer((*info.path, field)), hint=fix))
     # The copies of a Repeat block share their path: one finding for the written layer.
     return list(dict.fromkeys(out))
 
@@ -178,9 +176,9 @@ def _portability(spec: S.Spec, shapes: ShapeAnalysis | None) -> list[Diagnostic]
 def _resources(spec: S.Spec, shapes: ShapeAnalysis, budget: Budget) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     total = shapes.total_params
-    biggest = max(shapes.layers, key=lambda info: info.params, default=None)
     max_params = budget.max_params or DEFAULT_MAX_PARAMS
-    if total > max_params and biggest is not None:
+    biggest = max(shapes.layers, key=lambda info: info.params, default=None) if total > max_params else None
+    if biggest is not None:
         d = Diagnostic(
             "KS501",
             f"the model has {total:,} parameters ({_size(total * 4)} of float32 weights), "
@@ -226,17 +224,9 @@ def estimate_memory(spec: S.Spec, shapes: ShapeAnalysis, batch: int | None = Non
     if batch is None:
         batch = spec.fit.batch_size if spec.fit else 32
     per_sample = 0
-    shape = shapes.input_shape
-    infos = iter(shapes.layers)
-    for layer, _, _ in expand(list(spec.layers)):
-        if isinstance(layer, Input):
-            continue
-        info = next(infos, None)
-        if info is None or shape is None:
-            break
-        per_sample += math.prod(d or 1 for d in info.output_shape[1:])
+    for info, (layer, shape) in zip(shapes.layers, shapes.inputs, strict=True):
+        per_sample += math.prod(filter(None, info.output_shape[1:]))  # an unknown size counts as 1
         per_sample += layer.intermediate_size(shape)
-        shape = info.output_shape
     return 4 * (4 * shapes.total_params + 2 * batch * per_sample)
 
 
@@ -337,11 +327,10 @@ def _targets(data: S.Data, info: DataInfo | None) -> list[Diagnostic]:
     """KS311: arrays the task cannot take (numbers, finite, class ids whole, binary ones 0/1...)."""
     if info is None:
         return []
-    path = pointer(("data", "task"))
     out: list[Diagnostic] = []
 
     def add(message: str, hint: str) -> None:
-        out.append(Diagnostic("KS311", message, path=path, hint=hint))
+        out.append(Diagnostic("KS311", message, path=pointer(("data", "task")), hint=hint))
 
     for role, array in info.arrays.items():
         if not array.numeric:

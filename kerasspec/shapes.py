@@ -217,7 +217,8 @@ _AXIS_NAMES = {1: ("steps",), 2: ("rows", "cols"), 3: ("depth", "rows", "cols")}
 
 
 def axis_names(n: int) -> tuple[str, ...]:
-    return _AXIS_NAMES.get(n, tuple(f"axis {i + 1}" for i in range(n)))
+    names = _AXIS_NAMES.get(n)  # not `.get(n, default)`: that builds the default for every layer
+    return names if names is not None else tuple(f"axis {i + 1}" for i in range(n))
 
 
 def conv_output_shape(

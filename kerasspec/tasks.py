@@ -25,6 +25,7 @@ are documented in ``docs/rules.md``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
@@ -94,15 +95,16 @@ class Context:
     act: OutputActivation | None
     #: The output layer's fields that failed validation: rules that read them are skipped.
     degraded: frozenset[str] = frozenset()
+    #: The model's output shape (the rules run on complete analyses only), and its last axis.
+    #: Set once here: every rule reads them, several times.
+    out_shape: Shape = dataclasses.field(init=False)
+    units: int | None = dataclasses.field(init=False)
 
-    @property
-    def out_shape(self) -> Shape:
-        assert self.shapes.output_shape is not None
-        return self.shapes.output_shape
-
-    @property
-    def units(self) -> int | None:
-        return self.out_shape[-1] if len(self.out_shape) >= 2 else None
+    def __post_init__(self) -> None:
+        out = self.shapes.output_shape
+        assert out is not None
+        object.__setattr__(self, "out_shape", out)  # frozen: set as dataclasses do
+        object.__setattr__(self, "units", out[-1] if len(out) >= 2 else None)
 
     @property
     def loss_path(self) -> str:
@@ -122,7 +124,7 @@ class Context:
     @property
     def units_path(self) -> str:
         act = self.act
-        if act and "units" in type(self.spec.layers[act.index]).model_fields:
+        if act and "units" in type(self.spec.layers[act.index]).__pydantic_fields__:
             return pointer(("layers", act.index, "units"))
         return pointer(("layers", self.last))
 

@@ -19,7 +19,9 @@ class. A definition gives:
 one definition in its family module plus rows in the table tests.
 """
 
+import functools
 import math
+from types import ModuleType
 from typing import Annotated, Any, ClassVar, NamedTuple
 
 from pydantic import (
@@ -348,14 +350,25 @@ def _error(code: str, message: str, loc: tuple[str | int, ...], value: Any, **ct
     )
 
 
+@functools.cache
+def _catalogue() -> ModuleType:
+    """``kerasspec.layers``, which imports this module before it can be imported here.
+
+    Looked up once: an import statement in :func:`_validate_layer` costs a trip through the
+    import machinery for every layer of every spec.
+    """
+    from .. import layers
+
+    return layers
+
+
 def _validate_layer(value: Any) -> Layer:
     # Each layer is validated by its own class alone, so that only the kinds a spec uses
     # are ever built (a discriminated union over the catalogue would build all of them).
     # The nested ValidationError keeps its locations, relative to this item.
-    from . import TYPE_SPELLINGS, layer_class
-
     if isinstance(value, Layer):
         return value
+    layer_class = _catalogue().layer_class
     if not isinstance(value, dict):
         hint = f"write `{{type: {value}}}`" if isinstance(value, str) and layer_class(value) else None
         raise PydanticCustomError(
@@ -375,7 +388,7 @@ def _validate_layer(value: Any) -> Layer:
     if cls is None:
         from ..names import did_you_mean
 
-        raise _error("KS202", "unknown layer type '{tag}'", ("type",), kind, tag=kind, hint=did_you_mean(kind, TYPE_SPELLINGS))
+        raise _error("KS202", "unknown layer type '{tag}'", ("type",), kind, tag=kind, hint=did_you_mean(kind, _catalogue().TYPE_SPELLINGS))
     return cls.model_validate(value)
 
 

@@ -243,7 +243,8 @@ def deep_lists(layers: list[Layer], prefix: Path = ("layers",)) -> Iterator[tupl
         repeats = [(layer.times * layer_count(layer.layers), i) for i, layer in enumerate(layers) if isinstance(layer, Repeat)]
         yield count, prefix, ((*prefix, max(repeats)[1], "times") if repeats else prefix)
     for i, layer in enumerate(layers):
-        yield from _deep_inside(layer, (*prefix, i))
+        if isinstance(layer, Repeat | _Block) or layer.sublayers():  # a plain layer holds no list
+            yield from _deep_inside(layer, (*prefix, i))
 
 
 def _deep_inside(layer: Layer, path: Path) -> Iterator[tuple[int, Path, Path]]:

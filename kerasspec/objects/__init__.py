@@ -255,10 +255,14 @@ class Family:
 
     def name_has_rule(self, name: str, check: str) -> bool:
         """Whether the object a name stands for (its class, with defaults) can fail ``check``; imports nothing."""
-        from ._index import RULES
+        key = (check, name)
+        hit = self._resolved.get(key)
+        if hit is None:
+            from ._index import RULES
 
-        found = self.resolve_type(name)
-        return found is not None and check in RULES[self.module].get(self.spellings[found], ())
+            found = self.resolve_type(name)
+            hit = self._resolved[key] = found is not None and check in RULES[self.module].get(self.spellings[found], ())
+        return hit  # type: ignore[no-any-return]
 
     def default_object(self, name: str) -> "KerasObject | None":
         """The object a name stands for, with Keras's defaults (for the shape checks); one per name (frozen)."""
@@ -551,7 +555,7 @@ def run_problems(layer: Any, shape: tuple[int | None, ...]) -> list[tuple[str, s
                     f"{list(weight.shape)}: Keras builds it, and fails in the first training step",
                     "use another one, or none",
                 ))
-    if getattr(layer, "activity_regularizer", None) is not None:
+    if layer.get("activity_regularizer") is not None:  # not getattr(): a miss costs pydantic's __getattr__
         output = layer.output_shape(shape)
         if reason := activity_error(layer, output):
             out.append((
