@@ -427,7 +427,7 @@ def verdicts(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def run(reps: int = 10, seconds: float = 3.0, *, profile: bool = True) -> dict[str, Any]:
-    log(f"bench_lint: start-up, {reps} interleaved repetitions of 4 fresh processes")
+    log(f"bench_lint: start-up, {reps} interleaved repetitions of {len(_commands(SPEC))} fresh processes")
     startup = bench_startup(reps)
     startup["import_profile"] = import_profile()
     log(f"bench_lint: throughput, {seconds:g} s per library call")
