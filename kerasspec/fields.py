@@ -8,6 +8,7 @@ one error whose type is the kerasspec code (``KS203``...), so that
 Schema, so editors complete and explain the field.
 """
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
@@ -31,9 +32,39 @@ def _is_int(v: Any) -> bool:
 
 
 def _wrong_type(expected: str, value: Any) -> PydanticCustomError:
-    return PydanticCustomError(
-        "KS203", "expected {expected}, got {got}", {"expected": expected, "got": describe(value)}
-    )
+    ctx: dict[str, Any] = {"expected": expected, "got": describe(value)}
+    if (as_list := _list_in_string(value)) is not None:
+        ctx["hint"] = f"write a YAML list, not a string: `{as_list}`"
+    elif (unquoted := number_hint(value)) is not None:
+        ctx["hint"] = unquoted
+    return PydanticCustomError("KS203", "expected {expected}, got {got}", ctx)
+
+
+def number_hint(value: Any) -> str | None:
+    """For a number written in quotes (`"32"`), the hint to write it without (``--fix`` applies it)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        float(value)
+    except ValueError:
+        return None
+    return f"write {value} without quotes: kerasspec does not convert strings to numbers"
+
+
+# A Python tuple or list written as text: `(28, 28, 1)`, `(None, 3)`, `28, 28`, `"[3, 3]"`.
+_SIZES = r"((?:-?\d+|None|null)(?:\s*,\s*(?:-?\d+|None|null))*)"
+_SIZES_TEXT = re.compile(rf"\s*(?:\(\s*{_SIZES}\s*,?\s*\)|\[\s*{_SIZES}\s*,?\s*\]|{_SIZES}\s*,?)\s*")
+
+
+def _list_in_string(value: Any) -> str | None:
+    """For a string holding sizes as Python writes them, the YAML list a user meant; else None."""
+    if not isinstance(value, str) or (m := _SIZES_TEXT.fullmatch(value)) is None:
+        return None
+    sizes = next(group for group in m.groups() if group is not None)
+    if "," not in value and not value.strip().startswith(("(", "[")):
+        return None  # a lone number in quotes: the number hint says what to write
+    items = ["null" if item.strip() in ("None", "null") else item.strip() for item in sizes.split(",")]
+    return f"[{', '.join(items)}]"
 
 
 def describe(value: Any) -> str:

@@ -654,12 +654,14 @@ def fix_ks202(ctx: Context, d: Diagnostic) -> list[Fix]:
 
 _NUMBER_HINT = re.compile(r"write (.+) without quotes: kerasspec does not convert strings to numbers")
 _WHOLE_HINT = re.compile(r"'[^']+' takes a whole number, e\.g\. -?\d+")
+_LIST_HINT = re.compile(r"write a YAML list, not a string: `(\[[^`]*\])`")
 
 
 @_fixer("KS203")
 def fix_ks203(ctx: Context, d: Diagnostic) -> list[Fix]:
     """Safe where the value is certain: a quoted number or boolean unquoted (the same number the
-    author wrote), a float with no fraction written as the integer it equals, a single value
+    author wrote), sizes written as a Python tuple (`(28, 28, 1)`, a string in YAML) written as
+    the list, a float with no fraction written as the integer it equals, a single value
     wrapped in the list the field takes, a layer named by its type written as `{type: ...}`."""
     path = ctx.path_of(d)
     value = get(ctx.data, path)
@@ -678,6 +680,8 @@ def fix_ks203(ctx: Context, d: Diagnostic) -> list[Fix]:
         return _fix(d, f"Write {value.strip()} as a number", Edit(*span, value.strip()), safe=True)
     if isinstance(value, str) and hint == "write true or false without quotes" and value.lower() in ("true", "false"):
         return _fix(d, f"Write {value.lower()} without quotes", Edit(*span, value.lower()), safe=True)
+    if isinstance(value, str) and (m := _LIST_HINT.fullmatch(hint)):
+        return _fix(d, f"Write {m.group(1)} as a list", Edit(*span, m.group(1)), safe=True)
     if isinstance(value, float) and value.is_integer() and _WHOLE_HINT.fullmatch(hint):
         return _fix(d, f"Write {int(value)}", Edit(*span, str(int(value))), safe=True)
     if hint.startswith("write a list: [") and isinstance(value, str | dict) and (isinstance(value, str) or written.startswith("{")):

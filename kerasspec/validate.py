@@ -20,7 +20,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from . import objects
 from . import spec as S
 from .diagnostics import Diagnostic, pointer
-from .fields import describe
+from .fields import describe, number_hint
 from .layers import Layer, LayerItem, layer_class
 from .layers.base import Unanalysable, affects_shape
 from .loader import Document
@@ -441,11 +441,7 @@ def _safe_name(value: str) -> str:
 
 def _type_hint(etype: str, value: Any, field: str) -> str | None:
     if isinstance(value, str) and etype.startswith(("int", "float")):
-        try:
-            float(value)
-        except ValueError:
-            return None
-        return f"write {value} without quotes: kerasspec does not convert strings to numbers"
+        return number_hint(value)
     if isinstance(value, float) and etype.startswith("int"):
         return f"'{field}' takes a whole number, e.g. {int(value)}"
     if isinstance(value, bool) and not etype.startswith("bool"):

@@ -207,6 +207,12 @@ LAYOUT_CASES = {
         "input_shape: [784]\nlayers:\n  - type: Dense\n    units: 8\n  - type: Dense\n    input_shape:   # ignored\n      - 8\n    units: 2\n",
         "input_shape: [784]\nlayers:\n  - type: Dense\n    units: 8\n  - type: Dense\n    units: 2\n",
     ),
+    "a Python tuple in YAML (a string) written as the list, plain or quoted, block or flow": (
+        "input_shape: (28, 28, 1)   # as in Python\nlayers:\n  - {type: Conv2D, filters: 4, kernel_size: '(3, 3)'}\n"
+        "  - type: MaxPooling2D\n    pool_size: 2, 2\n",
+        "input_shape: [28, 28, 1]   # as in Python\nlayers:\n  - {type: Conv2D, filters: 4, kernel_size: [3, 3]}\n"
+        "  - type: MaxPooling2D\n    pool_size: [2, 2]\n",
+    ),
     "CRLF line endings stay": (
         "input_shape: [28, 28, 1]\r\nlayers:\r\n  - type: Conv2D\r\n    filters: 4\r\n    kernel_size: 3\r\n  - type: Dense\r\n"
         "    units: 10\r\n    activation: softmax\r\ncompile: {optimizer: adam, loss: sparse_categorical_crossentropy}\r\n",

@@ -42,6 +42,28 @@ def test_string_number_gets_a_hint() -> None:
     assert "without quotes" in (d.hint or "")
 
 
+@pytest.mark.parametrize(
+    ("where", "value", "path", "written"),
+    [
+        ("top", "(28, 28, 1)", "/input_shape", "[28, 28, 1]"),
+        ("top", "28, 28, 1", "/input_shape", "[28, 28, 1]"),
+        ("top", "(None, 28)", "/input_shape", "[null, 28]"),
+        ("top", "(784,)", "/input_shape", "[784]"),
+        ("layer", "(3, 3)", "/layers/0/kernel_size", "[3, 3]"),
+    ],
+)
+def test_a_python_tuple_written_as_a_string_gets_the_list(where: str, value: str, path: str, written: str) -> None:
+    # Users coming from Python write `input_shape: (28, 28, 1)`: YAML reads a string.
+    doc = spec(CONV, input_shape=value) if where == "top" else spec({**CONV, "kernel_size": value})
+    d = one(doc, "KS203")
+    assert (d.path, d.hint) == (path, f"write a YAML list, not a string: `{written}`")
+
+
+def test_a_quoted_number_is_not_read_as_a_list() -> None:
+    d = one(spec({**CONV, "kernel_size": "3"}), "KS203")
+    assert "list" not in (d.hint or "") and "without quotes" in (d.hint or "")
+
+
 def test_unknown_field_did_you_mean() -> None:
     layer = {"type": "Conv2D", "filters": 8, "kernal_size": 3}
     d = one(spec(layer), "KS201")
