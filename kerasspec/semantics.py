@@ -26,7 +26,7 @@ from .layers import Layer
 from .layers.core import Input
 from .names import did_you_mean
 from .objects import KerasObject, run_problems
-from .shapes import fmt_list
+from .shapes import Shape, fmt_list
 from .tasks import TASKS, Context, LossInfo, OutputActivation, loss_info
 
 __all__ = [
@@ -160,14 +160,22 @@ def _portability(shapes: ShapeAnalysis | None) -> list[Diagnostic]:
     """KS504: layers that Keras builds but the TensorFlow backend cannot run on their input."""
     if shapes is None or shapes.input_shape is None or not shapes.layers:
         return []  # no layer inferred (a model refused as too deep is never expanded: KS505)
-    out = []
+    out: list[Diagnostic] = []
     for info, (layer, shape) in zip(shapes.layers, shapes.inputs, strict=True):
-        for problem, fix in layer.run_problems(shape):
-            out.append(Diagnostic("KS504", problem, path=pointer(info.path), hint=fix))
-        for field, problem, fix in run_problems(layer, shape):  # its initializers, regularizers, constraints
-            out.append(Diagnostic("KS504", problem, path=pointer((*info.path, field)), hint=fix))
-    # The copies of a Repeat block share their path: one finding for the written layer.
-    return list(dict.fromkeys(out))
+        out += _run_findings(layer, shape, info.path)
+    # The copies of a Repeat block share their path: one finding for the written layer (the
+    # first copy's: the copies' weight shapes can differ).
+    return list({(d.code, d.path, d.hint): d for d in reversed(out)}.values())[::-1]
+
+
+def _run_findings(layer: Layer, shape: Shape, path: tuple[str | int, ...]) -> list[Diagnostic]:
+    """KS504 for one layer on its input, and for the layers it holds (Keras runs them too)."""
+    out = [Diagnostic("KS504", problem, path=pointer(path), hint=fix) for problem, fix in layer.run_problems(shape)]
+    for field, problem, fix in run_problems(layer, shape):  # its initializers, regularizers, constraints
+        out.append(Diagnostic("KS504", problem, path=pointer((*path, field)), hint=fix))
+    for inner, where, given in layer.inner_inputs(shape):
+        out += _run_findings(inner, given, (*path, *where))
+    return out
 
 
 # --------------------------------------------------------------------------- resources

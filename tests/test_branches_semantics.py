@@ -650,6 +650,13 @@ MEMORY_ROWS: list[tuple[str, dict[str, Any], int | None, int]] = [
     ("an unknown axis counts 1", doc([dense(2)], [None, 8]), 1, 4 * (4 * 18 + 2 * 2)),
     ("separable: the depthwise output", doc([{"type": "SeparableConv2D", "filters": 1, "kernel_size": 1, "depth_multiplier": 8}], [4, 4, 1]), 1, 4 * (4 * 17 + 2 * (16 + 16 * 8))),
     ("a Repeat counts every copy", doc([{"type": "Repeat", "times": 2, "layers": [dense(8)]}]), 1, 4 * (4 * 144 + 2 * (8 + 8))),
+    # A nested block counts its layers' outputs as the model's own would (the same as the
+    # two layers written out, above).
+    ("a nested block counts its layers", doc([{"type": "Sequential", "layers": [dense(4), dense(2)]}]), 1, 4 * (4 * (36 + 10) + 2 * (4 + 2))),
+    ("a nested block with a Repeat", doc([{"type": "Sequential", "layers": [{"type": "Repeat", "times": 2, "layers": [dense(8)]}]}]), 1,
+     4 * (4 * 144 + 2 * (8 + 8))),
+    ("a block inside a block", doc([{"type": "Sequential", "layers": [dense(4), {"type": "Sequential", "layers": [dense(3), dense(2)]}]}]), 1,
+     4 * (4 * (36 + 15 + 8) + 2 * (4 + 3 + 2))),
 ]
 
 

@@ -524,6 +524,57 @@ def test_keras_fails_on_the_same_weights(layer: dict[str, Any], shape: list[int]
     assert finding is None, "Keras builds and trains it"
 
 
+def _max_norm_5(keras: Any) -> Any:
+    return keras.constraints.MaxNorm(axis=5)
+
+
+#: KS504 for layers held by wrappers and nested blocks: (id, spec layers, input shape, the
+#: finding's path or None, the same layers written in Keras by hand).
+INNER_ROWS: list[tuple[str, list[dict[str, Any]], list[int], str | None, Any]] = [
+    ("Bidirectional's layer", [{"type": "Bidirectional", "layer": {"type": "LSTM", "units": 2, "use_cudnn": True}}], [8, 4],
+     "/layers/0/layer", lambda k: [k.layers.Bidirectional(k.layers.LSTM(2, use_cudnn=True))]),
+    # Keras gives the backward layer the forward layer's use_cudnn: its own is dropped.
+    ("Bidirectional's backward layer", [{"type": "Bidirectional", "layer": {"type": "LSTM", "units": 2},
+      "backward_layer": {"type": "LSTM", "units": 2, "use_cudnn": True, "go_backwards": True}}], [8, 4],
+     None, lambda k: [k.layers.Bidirectional(k.layers.LSTM(2), backward_layer=k.layers.LSTM(2, use_cudnn=True, go_backwards=True))]),
+    ("TimeDistributed's layer", [{"type": "TimeDistributed", "layer": {"type": "Dense", "units": 2, "kernel_constraint": {"type": "MaxNorm", "axis": 5}}}], [8, 4],
+     "/layers/0/layer/kernel_constraint", lambda k: [k.layers.TimeDistributed(k.layers.Dense(2, kernel_constraint=_max_norm_5(k)))]),
+    ("a nested Sequential's layer", [{"type": "Sequential", "layers": [{"type": "Dense", "units": 3},
+      {"type": "Dense", "units": 2, "kernel_constraint": {"type": "MaxNorm", "axis": 5}}]}], [4],
+     "/layers/0/layers/1/kernel_constraint", lambda k: [k.Sequential([k.layers.Dense(3), k.layers.Dense(2, kernel_constraint=_max_norm_5(k))])]),
+    ("a nested layer on the shape the block gives it", [{"type": "Sequential", "layers": [{"type": "Conv1D", "filters": 2, "kernel_size": 5},
+      {"type": "AdaptiveAveragePooling1D", "output_size": 2}]}], [5, 2],
+     "/layers/0/layers/1", lambda k: [k.Sequential([k.layers.Conv1D(2, 5), k.layers.AdaptiveAveragePooling1D(2)])]),
+    ("a Repeat inside a block: once", [{"type": "Sequential", "layers": [{"type": "Repeat", "times": 2, "layers": [
+      {"type": "Dense", "units": 2, "kernel_constraint": {"type": "MaxNorm", "axis": 5}}]}]}], [4],
+     "/layers/0/layers/0/layers/0/kernel_constraint",
+     lambda k: [k.Sequential([k.layers.Dense(2, kernel_constraint=_max_norm_5(k)), k.layers.Dense(2, kernel_constraint=_max_norm_5(k))])]),
+    ("a nested block that runs", [{"type": "Sequential", "layers": [{"type": "Dense", "units": 2, "kernel_constraint": {"type": "MaxNorm", "axis": 0}}]}], [4],
+     None, lambda k: [k.Sequential([k.layers.Dense(2, kernel_constraint=k.constraints.MaxNorm(axis=0))])]),
+]
+
+
+@pytest.mark.parametrize(("layers", "shape", "path"), [r[1:4] for r in INNER_ROWS], ids=[r[0] for r in INNER_ROWS])
+def test_what_fails_when_run_is_found_inside_wrappers_and_blocks(layers: list[dict[str, Any]], shape: list[int], path: str | None) -> None:
+    doc = {"input_shape": shape, "layers": [*layers, {"type": "Flatten"}, {"type": "Dense", "units": 2}]}
+    found = [(d.code, d.path, d.severity) for d in kerasspec.check(doc) if d.code in ("KS309", "KS504")]
+    assert found == ([("KS504", path, "warning")] if path else [])
+
+
+@pytest.mark.keras
+@pytest.mark.parametrize(("shape", "path", "written"), [r[2:] for r in INNER_ROWS], ids=[r[0] for r in INNER_ROWS])
+def test_keras_fails_to_train_the_same_inner_layers(shape: list[int], path: str | None, written: Any) -> None:
+    keras = pytest.importorskip("keras")
+    model = keras.Sequential([keras.Input(shape), *written(keras), keras.layers.Flatten(), keras.layers.Dense(2)])
+    model.compile("adam", "mse")
+    try:
+        model.fit(np.ones((4, *shape), "float32"), np.ones((4, 2), "float32"), epochs=1, verbose=0)
+    except Exception as exc:
+        assert path is not None, f"Keras fails to train: {exc}"
+        return
+    assert path is None, "Keras builds and trains it"
+
+
 # --------------------------------------------------------------------------- every object builds
 
 _X = np.random.default_rng(0).random((8, 4), dtype="float32")

@@ -180,6 +180,13 @@ class Layer(BaseModel):
         """Layers held inside this one (wrappers, nested blocks), for rules that look inside."""
         return ()
 
+    def inner_inputs(self, shape: Shape) -> list[tuple["Layer", tuple[str | int, ...], Shape]]:
+        """(layer, its path in this one, its input) for each layer held inside, run on ``shape``.
+
+        For the rules about running the model (KS504), which look at every layer Keras runs.
+        """
+        return []
+
     # ------------------------------------------------------------------ Keras
 
     def keras_kwargs(self) -> dict[str, Any]:

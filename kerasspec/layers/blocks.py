@@ -14,6 +14,7 @@ copy, as the hand-written model would; inside a block it is written out in
 the block's list the same way.
 """
 
+import math
 from collections import Counter
 from collections.abc import Iterator
 from typing import Annotated, Any, ClassVar, Literal
@@ -101,6 +102,17 @@ class _Block(Layer):
             out += [w if layer.trainable else w._replace(trainable=False) for w in layer.weights(given)]
         return tuple(out)
 
+    def inner_inputs(self, shape: Shape) -> list[tuple[Layer, Path, Shape]]:
+        written = self.written_out()
+        return [(layer, path, given) for (layer, given, _), (_, path, _) in zip(self.fold(shape), written, strict=True)]
+
+    def intermediate_size(self, shape: Shape) -> int:
+        # Each layer's output but the last (the block's own, counted by the caller), and what
+        # each layer keeps besides: the block's layers train as the model's would.
+        folded = list(self.fold(shape))
+        kept = sum(math.prod(filter(None, out[1:])) for _, _, out in folded[:-1])
+        return kept + sum(layer.intermediate_size(given) for layer, given, _ in folded)
+
     def output_activation(self) -> str | None:
         return _last_activation(list(self.layers))
 
@@ -180,6 +192,17 @@ class Repeat(Layer):
 
     def output_shape(self, shape: Shape) -> Shape:  # pragma: no cover - expanded before analysis
         raise AssertionError("Repeat is expanded before analysis")
+
+    def inner_inputs(self, shape: Shape) -> list[tuple[Layer, Path, Shape]]:
+        written = self.written_out()
+        return [(layer, path, given) for (layer, given, _), (_, path, _) in zip(self.fold(shape), written, strict=True)]
+
+    def intermediate_size(self, shape: Shape) -> int:
+        # Each layer's output but the last (the block's own, counted by the caller), and what
+        # each layer keeps besides: the block's layers train as the model's would.
+        folded = list(self.fold(shape))
+        kept = sum(math.prod(filter(None, out[1:])) for _, _, out in folded[:-1])
+        return kept + sum(layer.intermediate_size(given) for layer, given, _ in folded)
 
     def output_activation(self) -> str | None:
         return _last_activation(list(self.layers))

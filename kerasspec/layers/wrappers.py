@@ -209,6 +209,18 @@ class Bidirectional(Layer):
     def sublayers(self) -> tuple[Layer, ...]:
         return (self.layer,) if self.backward_layer is None else (self.layer, self.backward_layer)
 
+    def inner_inputs(self, shape: Shape) -> list[tuple[Layer, tuple[str | int, ...], Shape]]:
+        # Without a backward layer Keras copies the forward one: what fails, fails once, there.
+        inner: list[tuple[Layer, tuple[str | int, ...], Shape]] = [(self.layer, ("layer",), shape)]
+        if self.backward_layer is not None:
+            backward = self.backward_layer
+            if "use_cudnn" in type(backward).__pydantic_fields__:
+                # Keras gives the backward layer the forward layer's use_cudnn (measured: its
+                # own `use_cudnn: true` is dropped); the forward layer's is reported there.
+                backward = backward.model_copy(update={"use_cudnn": "auto"})
+            inner.append((backward, ("backward_layer",), shape))
+        return inner
+
     def to_keras(self, keras: Any, name: str | None) -> Any:
         inner = _build_inner(self.layer, keras)
         backward = None if self.backward_layer is None else _build_inner(self.backward_layer, keras)
@@ -250,6 +262,9 @@ class TimeDistributed(Layer):
 
     def weights(self, shape: Shape) -> tuple[Weight, ...]:
         return _inner_weights(self.layer, self._child(shape))
+
+    def inner_inputs(self, shape: Shape) -> list[tuple[Layer, tuple[str | int, ...], Shape]]:
+        return [(self.layer, ("layer",), self._child(shape))]
 
     def output_activation(self) -> str | None:
         return self.layer.output_activation()
@@ -313,6 +328,9 @@ class SpectralNormalization(Layer):
 
     def sublayers(self) -> tuple[Layer, ...]:
         return (self.layer,)
+
+    def inner_inputs(self, shape: Shape) -> list[tuple[Layer, tuple[str | int, ...], Shape]]:
+        return [(self.layer, ("layer",), shape)]
 
     def to_keras(self, keras: Any, name: str | None) -> Any:
         layer = keras.layers.SpectralNormalization(
