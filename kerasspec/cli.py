@@ -186,8 +186,17 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     # A command is one short pipeline whose objects (validators, the spec, its analysis) live
     # to the end: collecting every 700 allocations, as the default does, finds no garbage and
-    # costs a tenth of a `check`. (mypy raises its threshold for the same reason.)
+    # costs a tenth of a `check`. (mypy raises its threshold for the same reason.) A caller
+    # that runs main() in its own process gets its setting back.
+    threshold = gc.get_threshold()
     gc.set_threshold(100_000, 50, 100)
+    try:
+        return _main(argv)
+    finally:
+        gc.set_threshold(*threshold)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     # pydantic looks for plugins in every installed distribution's metadata before it builds
     # the first validator; kerasspec uses none. Setting the variable (even empty) restores it.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
