@@ -8,6 +8,7 @@ one error whose type is the kerasspec code (``KS203``...), so that
 Schema, so editors complete and explain the field.
 """
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
@@ -65,6 +66,51 @@ def _list_in_string(value: Any) -> str | None:
         return None  # a lone number in quotes: the number hint says what to write
     items = ["null" if item.strip() in ("None", "null") else item.strip() for item in sizes.split(",")]
     return f"[{', '.join(items)}]"
+
+
+# `1./255`, `1/1000`, `-3 / 4`: a quotient of two plain numbers, as Python writes it.
+_NUMBER = r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+_QUOTIENT = re.compile(rf"\s*([+-]?{_NUMBER})\s*/\s*({_NUMBER})\s*")
+
+
+def quotient(value: Any) -> float | None:
+    """The value of a string holding `a/b` of two numbers (`1./255`), as Python computes it; else None.
+
+    Only this one form is read, by parsing its two numbers: nothing is evaluated.
+    """
+    if not isinstance(value, str) or (m := _QUOTIENT.fullmatch(value)) is None:
+        return None
+    a, b = float(m.group(1)), float(m.group(2))
+    if b == 0.0 or not math.isfinite(result := a / b):
+        return None
+    return result
+
+
+#: A tuple written in a flow mapping, `{kernel_size: (3, 3)}`: YAML ends the entry at the first
+#: comma, so the value is the string '(3' and each other item becomes a key with no value.
+_TUPLE_HEAD = re.compile(r"\s*\(\s*[^(),]*")
+
+
+def split_tuple(mapping: Any, key: Any) -> tuple[list[Any], str] | None:
+    """For ``mapping[key]`` holding the start of such a split tuple: the keys its other items
+    became, and the YAML list meant (`[3, 3]`); else None."""
+    if not isinstance(mapping, dict) or not isinstance(head := mapping.get(key), str) or not _TUPLE_HEAD.fullmatch(head):
+        return None
+    keys = list(mapping)
+    pieces: list[Any] = []
+    for k in keys[keys.index(key) + 1 :]:
+        if mapping[k] is not None or isinstance(k, bool):
+            return None
+        pieces.append(k)
+        if str(k).rstrip().endswith(")"):
+            as_list = _list_in_string(", ".join([head, *(str(p) for p in pieces)]))
+            return (pieces, as_list) if as_list is not None else None
+    return None
+
+
+def split_tuple_hint(key: Any, written: str, as_list: str) -> str:
+    """The hint (``--fix`` applies it) for a tuple YAML split in a flow mapping."""
+    return f"YAML split `{written}` at its commas, which end an entry in `{{...}}`: write `{key}: {as_list}`"
 
 
 def describe(value: Any) -> str:
@@ -280,7 +326,10 @@ def Name(choices: Sequence[str], *, code: str, what: str, case_insensitive: bool
 def _shape(allow_minus_one: bool) -> Callable[[Any], tuple[int | None, ...]]:
     def parse(value: Any) -> tuple[int | None, ...]:
         if not isinstance(value, list | tuple):
-            raise _wrong_type("a list of dimension sizes", value)
+            error = _wrong_type("a list of dimension sizes", value)
+            if _is_int(value):  # `input_shape: 784`: one dimension, as Keras 2 tutorials write it
+                error = PydanticCustomError(error.type, error.message_template, {**(error.context or {}), "hint": f"write a list: [{value}]"})
+            raise error
         if not value:
             raise PydanticCustomError("KS205", "a shape needs at least one dimension", {})
         out: list[int | None] = []
@@ -298,7 +347,11 @@ def _shape(allow_minus_one: bool) -> Callable[[Any], tuple[int | None, ...]]:
                 else:
                     out.append(v)
             else:
-                raise _wrong_type("integer dimension sizes", v)
+                error = _wrong_type("integer dimension sizes", v)
+                if v == "None" and not allow_minus_one:  # Python's None, a string in YAML
+                    meant = "[" + ", ".join("null" if w in (None, "None") else str(w) for w in value) + "]"
+                    error = PydanticCustomError(error.type, error.message_template, {**(error.context or {}), "hint": f"write null for a size of any length, not None: `{meant}`"})
+                raise error
         return tuple(out)
 
     return parse

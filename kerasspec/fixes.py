@@ -38,6 +38,7 @@ from typing import Any, Literal
 
 from . import api, loader
 from .diagnostics import Diagnostic
+from .fields import quotient, split_tuple
 from .files import atomic_path
 from .loader import Document
 
@@ -591,7 +592,8 @@ def _fix(d: Diagnostic, title: str, *edits: Edit | None, safe: bool, unchecked: 
     return [Fix(d.code, title, tuple(e for e in edits if e is not None), safe, d, unchecked)]
 
 
-_DID_YOU_MEAN = re.compile(r"did you mean '([^']+)'\?")
+# A hint may say why after the name: "did you mean 'learning_rate'? (Keras 3 renamed `lr`)".
+_DID_YOU_MEAN = re.compile(r"did you mean '([^']+)'\?(?: \(.*\))?")
 
 
 def _suggestion(d: Diagnostic) -> str | None:
@@ -655,6 +657,18 @@ def fix_ks202(ctx: Context, d: Diagnostic) -> list[Fix]:
 _NUMBER_HINT = re.compile(r"write (.+) without quotes: kerasspec does not convert strings to numbers")
 _WHOLE_HINT = re.compile(r"'[^']+' takes a whole number, e\.g\. -?\d+")
 _LIST_HINT = re.compile(r"write a YAML list, not a string: `(\[[^`]*\])`")
+_QUOTIENT_HINT = re.compile(r"kerasspec does not evaluate expressions: write (\S+)")
+_SPLIT_HINT = re.compile(r"YAML split `[^`]*` at its commas, which end an entry in `\{\.\.\.\}`: write `[^`:]+: (\[[^`]*\])`")
+_NULL_HINT = re.compile(r"write null(?: \(or leave `[^`]+` out\))?: YAML reads None as the string 'None'")
+
+
+def _null_fix(ctx: Context, d: Diagnostic) -> list[Fix]:
+    """Safe: `None` (Python's None, a string in YAML) written as null, where the field takes null:
+    the author meant no value, and null is how a spec writes it."""
+    path = ctx.path_of(d)
+    if get(ctx.data, path) != "None" or not _NULL_HINT.fullmatch(d.hint or ""):
+        return []
+    return _fix(d, "Write null", ctx.replace_value(path, None), safe=True)
 
 
 @_fixer("KS203")
@@ -662,14 +676,34 @@ def fix_ks203(ctx: Context, d: Diagnostic) -> list[Fix]:
     """Safe where the value is certain: a quoted number or boolean unquoted (the same number the
     author wrote), sizes written as a Python tuple (`(28, 28, 1)`, a string in YAML) written as
     the list, a float with no fraction written as the integer it equals, a single value
-    wrapped in the list the field takes, a layer named by its type written as `{type: ...}`."""
+    wrapped in the list the field takes (`input_shape: 784` as `[784]`), a layer named by its
+    type written as `{type: ...}`, `None` as null where the field takes null (in a shape too), a quotient of two
+    numbers (`1./255`) as the number Python computes, and a tuple YAML split at its commas in a
+    flow mapping (`{kernel_size: (3, 3)}`) as the list."""
     path = ctx.path_of(d)
     value = get(ctx.data, path)
     span = ctx.value_span(path)
     hint = d.hint or ""
+    if isinstance(value, list) and hint.startswith("write null for a size of any length, not None: `"):
+        # Item by item, so that a block list keeps its layout.
+        nones = [ctx.replace_value((*path, i), None) for i, v in enumerate(value) if v == "None"]
+        return _fix(d, "Write null for None", *nones, safe=True) if nones else []
     if span is None:
         return []
     written = ctx.text[span[0] : span[1]]
+    if (nulled := _null_fix(ctx, d)):
+        return nulled
+    if isinstance(value, str) and (m := _QUOTIENT_HINT.fullmatch(hint)) and quotient(value) is not None:
+        return _fix(d, f"Write {m.group(1)}", Edit(*span, m.group(1)), safe=True)
+    if isinstance(value, str) and (m := _SPLIT_HINT.fullmatch(hint)):
+        parent = get(ctx.data, path[:-1])
+        found = split_tuple(parent, path[-1])
+        last = ctx.key_span((*path[:-1], found[0][-1])) if found is not None and found[1] == m.group(1) else None
+        if last is None or found is None or not ctx.is_flow(path[:-1]):
+            return []
+        return _fix(d, f"Write {m.group(1)}", Edit(span[0], last[1], m.group(1)), safe=True, unchecked=path)
+    if type(value) is int and hint == f"write a list: [{value}]":
+        return _fix(d, f"Write [{written}]", Edit(*span, f"[{written}]"), safe=True)
     if isinstance(value, str) and _NUMBER_HINT.fullmatch(hint) and written[:1] in "\"'":
         try:
             number = json.loads(value.strip())
@@ -694,14 +728,15 @@ def fix_ks203(ctx: Context, d: Diagnostic) -> list[Fix]:
 @_fixer("KS206")
 def fix_ks206(ctx: Context, d: Diagnostic) -> list[Fix]:
     """Safe: a value that is not one of the field's choices becomes the choice the hint names
-    (a case slip, or the closest spelling)."""
-    return _replace_with_suggestion(ctx, d)
+    (a case slip, or the closest spelling); `None` becomes null where the field takes null."""
+    return _null_fix(ctx, d) or _replace_with_suggestion(ctx, d)
 
 
 @_fixer("KS207")
 def fix_ks207(ctx: Context, d: Diagnostic) -> list[Fix]:
-    """Safe: a misspelt activation name becomes the Keras activation the hint names."""
-    return _replace_with_suggestion(ctx, d)
+    """Safe: a misspelt activation name becomes the Keras activation the hint names; `None`
+    becomes null (no activation, as Python's None is)."""
+    return _null_fix(ctx, d) or _replace_with_suggestion(ctx, d)
 
 
 @_fixer("KS208")
@@ -778,10 +813,15 @@ def fix_ks213(ctx: Context, d: Diagnostic) -> list[Fix]:
 _INPUT_HINT = re.compile(r"`input_shape: (\[[^\]`]*\])`")
 
 
+#: Fields of a first layer that give the input shape, Keras 2's `batch_input_shape` too.
+_WRITTEN_INPUT = frozenset({"input_shape", "input_dim", "batch_input_shape"})
+
+
 @_fixer("KS301")
 def fix_ks301(ctx: Context, d: Diagnostic) -> list[Fix]:
     """Unsafe: add the input shape the hint suggests (an example for the first layer: only
-    the author knows the data), or move a later layer's `input_shape` to the top."""
+    the author knows the data; not when the first layer writes one, invalid), or move a later
+    layer's `input_shape` to the top."""
     m = _INPUT_HINT.search(d.hint or "")
     if m is None or not isinstance(ctx.data, dict) or "layers" not in ctx.data:
         later = re.match(r"move `(input_shape|input_dim)` from layers\[(\d+)\]", d.hint or "")
@@ -795,6 +835,9 @@ def fix_ks301(ctx: Context, d: Diagnostic) -> list[Fix]:
         return _fix(d, f"Move `{field}` from layers[{i}] to the top",
                     ctx.insert_entry((), "input_shape", shape, before="layers"),
                     ctx.delete_entry(("layers", i, field)), safe=False)
+    first = get(ctx.data, ("layers", 0))
+    if isinstance(first, dict) and _WRITTEN_INPUT & set(first):
+        return []  # the author gave one, invalid (`input_shape: 784`): its own finding says what to write
     shape = json.loads(m.group(1))
     return _fix(d, f"Add `input_shape: {m.group(1)}`", ctx.insert_entry((), "input_shape", shape, before="layers"),
                 safe=False)

@@ -11,7 +11,7 @@ analysis can go on (a typo in ``compile`` does not hide a shape error).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -20,7 +20,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from . import objects
 from . import spec as S
 from .diagnostics import Diagnostic, pointer
-from .fields import describe, number_hint
+from .fields import describe, number_hint, quotient, split_tuple, split_tuple_hint
 from .layers import Layer, LayerItem, layer_class
 from .layers.base import Unanalysable, affects_shape
 from .loader import Document
@@ -211,6 +211,7 @@ def _diagnostics(exc: ValidationError, doc: Document) -> list[Diagnostic]:
             continue
         seen.add((diag.code, diag.path))
         out.append(diag)
+    out = _split_tuples(out, doc)
     # `kernal_size` is reported as unknown with "did you mean 'kernel_size'?"; the missing
     # `kernel_size` is the same mistake, so it is not reported a second time.
     misspelt = {
@@ -219,6 +220,34 @@ def _diagnostics(exc: ValidationError, doc: Document) -> list[Diagnostic]:
         if d.code == "KS201" and d.hint and d.hint.startswith("did you mean '")
     }
     return [d for d in out if not (d.code == "KS204" and d.path in misspelt)]
+
+
+def _split_tuples(out: list[Diagnostic], doc: Document) -> list[Diagnostic]:
+    """One finding for a tuple YAML split in a flow mapping (`{kernel_size: (3, 3)}`).
+
+    The wrong type '(3' gets the hint to write the list; the keys the other items became
+    (`3)`) are the same mistake and are not reported again. A value with another finding
+    (`name: (3, 3)`: a name cannot be a list) keeps its own hint, and its keys stay reported.
+    """
+    from .diagnostics import parse_pointer
+
+    hints: dict[str, str] = {}  # diagnostic path -> the hint
+    fragments: set[str] = set()
+    for d in out:
+        if d.code != "KS203":
+            continue
+        path = tuple(parse_pointer(d.path))
+        parent = _get(doc.data, path[:-1])
+        if not path or not isinstance(parent, dict):
+            continue
+        key = next((k for k in parent if str(k) == str(path[-1])), None)
+        if (found := split_tuple(parent, key)) is not None:
+            pieces, as_list = found
+            hints[d.path] = split_tuple_hint(key, ", ".join([str(parent[key]), *map(str, pieces)]), as_list)
+            fragments |= {pointer((*path[:-1], str(p))) for p in pieces}
+    if not hints:
+        return out
+    return [replace(d, hint=hints.get(d.path, d.hint)) for d in out if d.code != "KS201" or d.path not in fragments]
 
 
 # Smart (undiscriminated) unions such as `int | list[int]` or `name | {type: L2, ...}`
@@ -374,7 +403,9 @@ def _convert(err: Any, path: Path, owner: str, doc: Document) -> Diagnostic:
         code, key_pos = "KS201", True
         model = _model_at(path[:-1], doc.data)
         message = f"unknown field '{field}' in {owner}"
-        hint = did_you_mean(field, _fields(model)) if model else None
+        hint = _keras2_hint(field, _get(doc.data, path), _fields(model), path) if model else None
+        if hint is None and model:
+            hint = did_you_mean(field, _fields(model))
         if hint is None and model is not None:
             hint = f"{owner} takes: {', '.join(sorted(_fields(model)))}"
     elif etype == "missing":
@@ -419,6 +450,15 @@ def _convert(err: Any, path: Path, owner: str, doc: Document) -> Diagnostic:
         code = "KS203"
         message = f"{where}: {err['msg']}"
 
+    if hint is None and code == "KS203" and (q := quotient(value)) is not None:
+        whole = "integer" in message.split(", got ")[0]
+        if not whole or q.is_integer():
+            hint = f"kerasspec does not evaluate expressions: write {int(q) if whole else repr(q)}"
+    if hint is None and value == "None" and path and _null_accepted(doc.data, path):
+        hint = f"write null (or leave `{field}` out): YAML reads None as the string 'None'"
+        if isinstance(path[-1], int):
+            hint = "write null: YAML reads None as the string 'None'"
+
     pos = doc.position(path, key=key_pos)
     return Diagnostic(
         code=code,
@@ -429,6 +469,47 @@ def _convert(err: Any, path: Path, owner: str, doc: Document) -> Diagnostic:
         hint=hint,
         file=doc.file,
     )
+
+
+def _null_accepted(data: Any, path: Path) -> bool:
+    """Whether the field at ``path`` takes null: the spec validated with null there has no error in it."""
+    def with_null(node: Any, rest: Path) -> Any:
+        if not rest:
+            return None
+        copy = dict(node) if isinstance(node, dict) else list(node)
+        copy[rest[0]] = with_null(node[rest[0]], rest[1:])  # type: ignore[index]
+        return copy
+
+    if _get(data, path) != "None":
+        return False
+    try:
+        S.Spec.model_validate(with_null(data, path))
+    except ValidationError as exc:
+        return not any(_resolve(e["loc"], data)[0][: len(path)] == path for e in exc.errors())
+    return True
+
+
+#: Fields Keras 2 took and Keras 3 refuses (each measured in Keras 3.15: "Unrecognized keyword
+#: arguments" / "Argument(s) not recognized"), with the field Keras 3 takes instead.
+_KERAS2_RENAMES = {"lr": "learning_rate"}
+
+
+def _keras2_hint(field: str, value: Any, takes: list[str], path: Path) -> str | None:
+    """For a field Keras 2 took and Keras 3 does not, what to write instead."""
+    if field in takes:
+        return None
+    if (new := _KERAS2_RENAMES.get(field)) in takes:
+        return f"did you mean '{new}'? (Keras 3 renamed `{field}`)"
+    if _is_layer_path(path[:-1]) and field == "batch_input_shape":
+        if isinstance(value, list) and len(value) >= 2:
+            shape = "[" + ", ".join("null" if v in (None, "None") else str(v) for v in value[1:]) + "]"
+            batch = value[0] if isinstance(value[0], int) and not isinstance(value[0], bool) else None
+            fixed = f"; a fixed batch size (a stateful RNN needs one) goes on a first Input layer: `{{type: Input, shape: {shape}, batch_size: {batch}}}`" if batch else ""
+            return f"Keras 3 dropped `batch_input_shape`: write `input_shape: {shape}`, without the batch axis{fixed}"
+        return "Keras 3 dropped `batch_input_shape`: write `input_shape`, the shape of one sample without the batch axis"
+    if _is_layer_path(path[:-1]) and field == "batch_size":
+        return "Keras 3 takes a batch size on an Input layer only: start the layers with `{type: Input, shape: [...], batch_size: N}`"
+    return None
 
 
 def _safe_name(value: str) -> str:

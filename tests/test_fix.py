@@ -307,8 +307,50 @@ def test_fixing_never_raises_on_odd_documents() -> None:
         for unsafe in (False, True):
             outcome = fixes.fix_text(text, unsafe=unsafe)
             assert isinstance(outcome.text, str)
-    # What is certain is fixed (a layer named by its type, a whole-number float); the bare
-    # input shape has no hint to follow, so it is left for the author.
+    # What is certain is fixed: a layer named by its type, a whole-number float, and a bare
+    # input size written as the one-dimension list it stands for.
     repaired = fixes.fix_text(odd[7])
-    assert repaired.text == "input_shape: 784\nlayers:\n  - {type: Flatten}\n  - {type: Dense, units: 10}\n"
-    assert [d.code for d in repaired.diagnostics] == ["KS203"]
+    assert repaired.text == "input_shape: [784]\nlayers:\n  - {type: Flatten}\n  - {type: Dense, units: 10}\n"
+    assert not [d.code for d in repaired.diagnostics if d.severity == "error"]
+
+
+#: Mistakes real users make (red team), written as they write them, and what `--fix` makes of them.
+HABIT_FIXES = [
+    ("input_shape: 784\nlayers:\n  - {type: Dense, units: 10}\n", "input_shape: [784]\nlayers:\n  - {type: Dense, units: 10}\n"),
+    ("layers:\n  - {type: Dense, units: 3, input_shape: 784}\n", "layers:\n  - {type: Dense, units: 3, input_shape: [784]}\n"),
+    ("input_shape: [None, 4]\nlayers:\n  - {type: Dense, units: 2}\n", "input_shape: [null, 4]\nlayers:\n  - {type: Dense, units: 2}\n"),
+    ("input_shape:\n  - None  # any length\n  - 4\nlayers:\n  - {type: Dense, units: 2}\n", "input_shape:\n  - null  # any length\n  - 4\nlayers:\n  - {type: Dense, units: 2}\n"),
+    ("input_shape: [4]\nlayers:\n  - {type: Dense, units: 3, activation: None, kernel_regularizer: None}\n", "input_shape: [4]\nlayers:\n  - {type: Dense, units: 3, activation: null, kernel_regularizer: null}\n"),
+    ("input_shape: [2, 2, 1]\nlayers:\n  - type: Rescaling\n    scale: 1./255  # to [0, 1]\n", "input_shape: [2, 2, 1]\nlayers:\n  - type: Rescaling\n    scale: 0.00392156862745098  # to [0, 1]\n"),
+    ("input_shape: [4]\nlayers:\n  - {type: Dense, units: 64/2}\n", "input_shape: [4]\nlayers:\n  - {type: Dense, units: 32}\n"),
+    ("input_shape: [4]\nlayers:\n  - {type: Dense, units: 1}\ncompile: {optimizer: {type: Adam, lr: 0.001}, loss: mse}\n", "input_shape: [4]\nlayers:\n  - {type: Dense, units: 1}\ncompile: {optimizer: {type: Adam, learning_rate: 0.001}, loss: mse}\n"),
+    ("input_shape: [8, 8, 1]\nlayers:\n  - {type: Conv2D, filters: 2, kernel_size: (3, 3), strides: (2,2)}\n", "input_shape: [8, 8, 1]\nlayers:\n  - {type: Conv2D, filters: 2, kernel_size: [3, 3], strides: [2, 2]}\n"),
+    ("input_shape: [4, 4, 4, 1]\nlayers:\n  - {type: Conv3D, filters: 2, kernel_size: (3, 3, 3), name: c}\n", "input_shape: [4, 4, 4, 1]\nlayers:\n  - {type: Conv3D, filters: 2, kernel_size: [3, 3, 3], name: c}\n"),
+]
+
+
+@pytest.mark.parametrize(("text", "fixed"), HABIT_FIXES)
+def test_habits_are_fixed_safely(text: str, fixed: str) -> None:
+    assert [d for d in kerasspec.check(text) if d.severity == "error"]
+    outcome = fixes.fix_text(text)
+    assert outcome.text == fixed
+    assert not [d for d in kerasspec.check(outcome.text) if d.severity == "error"]
+
+
+def test_batch_input_shape_is_not_renamed_with_its_batch_axis() -> None:
+    # The old did-you-mean renamed it to `input_shape: [32, 10, 1]`: a sample shape with the batch in it.
+    text = "layers:\n  - {type: LSTM, units: 8, batch_input_shape: [32, 10, 1], stateful: true}\n  - {type: Dense, units: 1}\n"
+    assert fixes.fix_text(text).text == text
+    assert fixes.fix_text(text, unsafe=True).text == text
+    # A split tuple whose value is not a list of sizes, a fractional quotient for an integer: nothing certain.
+    for odd in ("{name: (3, 3), input_shape: [8], layers: [{type: Dense, units: 2}]}\n", "input_shape: [4]\nlayers:\n  - {type: Dense, units: 64/3}\n"):
+        assert fixes.fix_text(odd).text == odd
+
+
+def test_no_example_input_shape_where_the_author_wrote_one() -> None:
+    # KS301 comes with an invalid `input_shape: 784` on the first layer: the fix is `[784]`, not MNIST's.
+    text = "layers:\n  - {type: Dense, units: 3, input_shape: 784}\n"
+    assert "28" not in fixes.fix_text(text, unsafe=True).text
+    # Without one written, the example is still offered (unsafe).
+    bare = "layers:\n  - {type: Conv2D, filters: 2, kernel_size: 3}\n"
+    assert fixes.fix_text(bare, unsafe=True).text.startswith("input_shape: [28, 28, 1]\n")
