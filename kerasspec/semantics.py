@@ -47,7 +47,9 @@ MNIST_INPUTS_CHANNELS_FIRST = {(1, 28, 28)}
 IMAGE_DATASETS = ("mnist", "fashion_mnist")
 
 #: Rules whose findings hold whatever the data: an assumed dataset does not soften them.
-_DATA_INDEPENDENT = frozenset({"KS403", "KS404", "KS406"})
+#: Not KS406: an output of rank 3 or 4 is wrong for a classifier only (an autoencoder, a
+#: next-frame or a per-pixel model trains on targets of that shape).
+_DATA_INDEPENDENT = frozenset({"KS403", "KS404"})
 
 DEFAULT_MAX_PARAMS = 25_000_000  # 100 MB of float32 weights
 DEFAULT_MAX_MEMORY = 4 * 1024**3
@@ -96,13 +98,14 @@ def check_semantics(
     is what the data file holds when the caller has read its headers (else they are
     read here); ``degraded`` names the output layer's fields that failed validation.
     Without any data settings the rules run against what ``train`` assumes (MNIST
-    classification), as warnings.
+    classification): what depends on that data or task only warns (see :func:`_assumed`).
     """
     assumed = data is None and spec.data is None
     data = data if data is not None else (spec.data or _default_data())
     out: list[Diagnostic] = []
     out += _portability(shapes)
     out += list(callback_problems(spec))
+    out += ignored_arguments(spec)
     if shapes is None or not shapes.complete:
         return out
     out += _resources(spec, shapes, budget)
@@ -130,13 +133,57 @@ def check_semantics(
         )
         found += TASKS[data.task].rules(ctx)
     if assumed:
-        # What depends on the data is only what `train` will assume: a warning saying so.
-        note = " (the spec has no `data`: `train` uses MNIST classification)"
-        found = [
-            d if d.code in _DATA_INDEPENDENT else replace(d, message=d.message + note, severity=Severity.WARNING)
-            for d in found
-        ]
+        found = _assumed(found)
     return out + found
+
+
+def _assumed(found: list[Diagnostic]) -> list[Diagnostic]:
+    """The findings against the data ``train`` assumes, for a spec without data: warnings saying so.
+
+    An input that MNIST cannot be fed as (KS305) says the spec is for other data: the other
+    findings about MNIST's labels and classes would then be noise, and only KS305 is kept
+    (with the findings that hold whatever the data).
+    """
+    if any(d.code == "KS305" for d in found):
+        found = [d for d in found if d.code == "KS305" or d.code in _DATA_INDEPENDENT]
+    note = " (the spec has no `data`: `train` uses MNIST classification)"
+    out = []
+    for d in found:
+        if d.code in _DATA_INDEPENDENT:
+            out.append(d)
+            continue
+        hint = d.hint
+        if d.code == "KS406":
+            hint = f"{hint}; for a model that is not a classifier, add a `data` section with its task (`task: reconstruction` for an autoencoder)"
+        out.append(replace(d, message=d.message + note, hint=hint, severity=Severity.WARNING))
+    return out
+
+
+def ignored_arguments(spec: S.Spec) -> list[Diagnostic]:
+    """KS213: arguments the spec takes as Keras does, and that do nothing (Keras 3 or `train` ignore them)."""
+    out: list[Diagnostic] = []
+    optimizer, path = (spec.compile.optimizer if spec.compile is not None else None), ("compile", "optimizer")
+    inner = getattr(optimizer, "inner_optimizer", None)
+    if inner is not None and not isinstance(inner, str):  # LossScaleOptimizer: its inner one takes `decay`
+        optimizer, path = inner, (*path, "inner_optimizer")
+    if (decay := getattr(optimizer, "decay", None)) is not None:
+        out.append(Diagnostic(
+            "KS213",
+            f"`decay` on {'.'.join(path)} ({optimizer.type}) is ignored: Keras 3 dropped it "
+            "(\"Argument `decay` is no longer supported and will be ignored.\")",
+            path=pointer((*path, "decay")),
+            hint="remove it; Keras 2's decay is `learning_rate: {type: InverseTimeDecay, initial_learning_rate: "
+            f"<the rate>, decay_steps: 1, decay_rate: {decay}}}`",
+        ))
+    if spec.fit is not None and spec.fit.initial_epoch:
+        out.append(Diagnostic(
+            "KS213",
+            f"`fit.initial_epoch` {spec.fit.initial_epoch} is ignored by `kerasspec train`: a run starts at "
+            "epoch 0 with fresh weights",
+            path=pointer(("fit", "initial_epoch")),
+            hint="remove it; continue an interrupted run with `kerasspec train --resume --run-dir DIR`",
+        ))
+    return out
 
 
 @functools.cache
@@ -519,6 +566,59 @@ def history_keys(spec: S.Spec) -> list[str] | None:
     return keys
 
 
+#: The metrics Keras gives no direction (no ``_direction``): a callback in mode auto cannot monitor them.
+_UNDIRECTED_METRICS = frozenset({"TruePositives", "FalsePositives", "TrueNegatives", "FalseNegatives"})
+
+
+def monitor_direction_known(spec: S.Spec, monitor: str) -> bool:
+    """Whether a callback in mode auto can tell whether ``monitor`` should go down or up.
+
+    Keras's ``MonitorCallback._set_monitor_op``: the name without one ``val_`` is `loss`,
+    or the logged name of a compiled metric that has a direction (all but the confusion
+    counts). Nothing else (`learning_rate`, `acc` for a metric logged as `accuracy`): the
+    callback raises a ValueError at the end of the first epoch, logged or not.
+    """
+    base = monitor.removeprefix("val_")
+    if base == "loss":
+        return True
+    if spec.compile is None:
+        return False
+    for metric, name in zip(spec.compile.metrics, S.metric_names(spec.compile), strict=True):
+        kind = S.METRICS.resolve_type(metric) if isinstance(metric, str) else metric.kind
+        if name == base and kind not in _UNDIRECTED_METRICS:
+            return True
+    return False
+
+
+def _monitor_problem(spec: S.Spec, callback: Any, monitor: str, keys: list[str]) -> Diagnostic | None:
+    """KS412 for one callback's `monitor`: an error where Keras fails (mode auto on a name it
+    cannot give a direction), a warning where it only warns at each epoch (a name not logged)."""
+    logged = monitor in keys
+    if getattr(callback, "mode", "auto") == "auto" and not monitor_direction_known(spec, monitor):
+        why = "" if logged else f", which fit does not log (it logs {', '.join(keys)})"
+        hint = "add `mode: min` or `mode: max` to the callback" if logged else _monitor_hint(monitor, keys)
+        return Diagnostic(
+            "KS412",
+            f"{callback.type} monitors '{monitor}'{why}; with mode auto Keras cannot tell whether it should be "
+            "minimized or maximized, and fit fails at the end of the first epoch",
+            hint=hint,
+        ).as_error()
+    if logged:
+        return None
+    return Diagnostic(
+        "KS412",
+        f"{callback.type} monitors '{monitor}', which fit does not log (it logs {', '.join(keys)}); "
+        "Keras only warns at each epoch, and the callback never acts",
+        hint=_monitor_hint(monitor, keys),
+    )
+
+
+def _monitor_hint(monitor: str, keys: list[str]) -> str:
+    if monitor.startswith("val_") and monitor[4:] in keys:
+        return "set `fit.validation_split` (e.g. 0.1): without validation data nothing `val_` is logged"
+    return did_you_mean(monitor, keys) or f"fit logs: {', '.join(keys)}"
+
+
 def _uses_ema(optimizer: object) -> bool:
     inner = getattr(optimizer, "inner_optimizer", optimizer)  # LossScaleOptimizer: its inner one
     return bool(getattr(inner, "use_ema", False))
@@ -532,19 +632,10 @@ def callback_problems(spec: S.Spec) -> Iterator[Diagnostic]:
     optimizer = spec.compile.optimizer if spec.compile is not None else None
     for i, callback in enumerate(spec.fit.callbacks):
         monitor = getattr(callback, "monitor", None)
-        if monitor is not None and keys is not None and monitor not in keys:
-            best = did_you_mean(monitor, keys)
-            if monitor.startswith("val_") and monitor[4:] in keys:
-                hint = "set `fit.validation_split` (e.g. 0.1): without validation data nothing `val_` is logged"
-            else:
-                hint = best or f"fit logs: {', '.join(keys)}"
-            yield Diagnostic(
-                "KS412",
-                f"{callback.type} monitors '{monitor}', which fit does not log (it logs {', '.join(keys)}); "
-                "Keras only warns, and the callback never acts",
-                path=pointer(("fit", "callbacks", i, "monitor")),
-                hint=hint,
-            )
+        if monitor is not None and keys is not None:
+            found = _monitor_problem(spec, callback, monitor, keys)
+            if found is not None:
+                yield replace(found, path=pointer(("fit", "callbacks", i, "monitor")))
         lr = getattr(getattr(optimizer, "inner_optimizer", optimizer), "learning_rate", None)
         if callback.kind == "ReduceLROnPlateau" and isinstance(lr, KerasObject):
             yield Diagnostic(

@@ -33,7 +33,7 @@ from typing import ClassVar
 from . import spec as S
 from .analysis import ShapeAnalysis
 from .datafiles import DataInfo
-from .diagnostics import Diagnostic, pointer
+from .diagnostics import Diagnostic, Severity, pointer
 from .shapes import Shape, fmt_list, fmt_shape
 
 PROBABILITY_ACTIVATIONS = {"softmax", "sigmoid"}
@@ -55,6 +55,10 @@ _BINARY_METRICS = {"binary_accuracy", "BinaryAccuracy"}
 _CATEGORICAL_METRICS = {"categorical_accuracy", "CategoricalAccuracy", "top_k_categorical_accuracy", "TopKCategoricalAccuracy"}
 _SPARSE_METRICS = {
     "sparse_categorical_accuracy", "SparseCategoricalAccuracy",
+    "sparse_top_k_categorical_accuracy", "SparseTopKCategoricalAccuracy",
+}  # fmt: skip
+_TOP_K_METRICS = {
+    "top_k_categorical_accuracy", "TopKCategoricalAccuracy",
     "sparse_top_k_categorical_accuracy", "SparseTopKCategoricalAccuracy",
 }  # fmt: skip
 #: Metrics that count matching classes: meaningless on continuous targets.
@@ -352,6 +356,19 @@ class Classification(Task):
                 path=ctx.loss_path,
                 hint="use sparse_categorical_crossentropy with a softmax output of one unit per class",
             )
+        softmax = ctx.activation_known and ctx.act is not None and ctx.act.activation == "softmax"
+        if loss.family == "binary" and softmax and classes is not None and classes > 2 and labels == "one_hot":
+            # Keras 3 trains it without a word (its `accuracy` follows the labels' shape: categorical).
+            # Sigmoid outputs with it are one-vs-rest, independent yes/no on purpose: not this.
+            yield Diagnostic(
+                "KS405",
+                f"{loss.name} scores each softmax output as an independent yes/no (the mean of {classes} binary "
+                f"losses), but softmax makes the outputs one distribution over the {classes} classes of the one-hot "
+                "labels: it trains, on another objective than the classes'",
+                path=ctx.loss_path,
+                hint="use categorical_crossentropy (sigmoid outputs, for independent yes/no per class)",
+                severity=Severity.WARNING,
+            )
         if ctx.activation_known and ctx.act and ctx.act.activation == "sigmoid" and loss.family in ("sparse", "categorical") and (units or 0) > 1:
             yield Diagnostic(
                 "KS405",
@@ -381,19 +398,27 @@ class Classification(Task):
                     hint="use accuracy (Keras picks the right variant for the loss)",
                 )
             elif name in _CATEGORICAL_METRICS and labels == "sparse" and loss.family == "sparse":
-                yield Diagnostic(
+                # categorical_accuracy takes the argmax of the class ids and scores nonsense;
+                # top_k_categorical_accuracy fails in fit on their rank.
+                top_k = name in _TOP_K_METRICS
+                d = Diagnostic(
                     "KS407",
-                    f"{name} expects one-hot labels, but the labels are integer class ids",
+                    f"{name} expects one-hot labels, but the labels are integer class ids"
+                    + (": Keras fails in fit on their rank" if top_k else ""),
                     path=path,
-                    hint="use accuracy or sparse_categorical_accuracy",
+                    hint="use sparse_top_k_categorical_accuracy" if top_k else "use accuracy or sparse_categorical_accuracy",
                 )
+                yield d.as_error() if top_k else d
             elif name in _SPARSE_METRICS and labels == "one_hot":
+                # A row of classes against one id per sample: a shape error in fit (unless the
+                # batch happens to be as wide as the classes: then it scores nonsense).
                 yield Diagnostic(
                     "KS407",
-                    f"{name} expects integer class ids, but the labels are one-hot",
+                    f"{name} expects integer class ids, but the labels are one-hot: Keras fails in fit "
+                    "on their shape",
                     path=path,
-                    hint="use accuracy or categorical_accuracy",
-                )
+                    hint="use accuracy or " + ("top_k_categorical_accuracy" if name in _TOP_K_METRICS else "categorical_accuracy"),
+                ).as_error()
 
 
 class Binary(Task):

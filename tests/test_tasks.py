@@ -70,6 +70,9 @@ ROWS: list[tuple[str, dict[str, Any], set[tuple[str, str]]]] = [
     ("KS407 binary accuracy on classes", spec([784], [dense(10, "softmax")], "sparse_categorical_crossentropy", MNIST, ["binary_accuracy"]), {("KS407", "/compile/metrics/0")}),
     ("KS407 categorical metric, sparse labels", spec([784], [dense(10, "softmax")], "sparse_categorical_crossentropy", MNIST, ["categorical_accuracy"]), {("KS407", "/compile/metrics/0")}),
     ("KS407 sparse metric, one-hot labels", spec([784], [dense(10, "softmax")], "categorical_crossentropy", {**MNIST, "labels": "one_hot"}, ["sparse_categorical_accuracy"]), {("KS407", "/compile/metrics/0")}),
+    ("KS405 binary CE on a one-hot softmax", spec([784], [dense(10, "softmax")], "binary_crossentropy", {**MNIST, "labels": "one_hot"}, ["accuracy"]), {("KS405", "/compile/loss")}),
+    ("binary CE on one-hot sigmoids", spec([784], [dense(10, "sigmoid")], "binary_crossentropy", {**MNIST, "labels": "one_hot"}), set()),
+    ("KS407 top-k metric, sparse labels", spec([784], [dense(10, "softmax")], "sparse_categorical_crossentropy", MNIST, ["top_k_categorical_accuracy"]), {("KS407", "/compile/metrics/0")}),
     # ---- binary
     ("binary clean", spec([784], [dense(1, "sigmoid")], "binary_crossentropy", {**MNIST, "task": "binary", "positive_class": 3}, ["accuracy"]), set()),
     ("binary, logits clean", spec([16], [dense(1)], LOGITS, {"dataset": BINARY, "task": "binary"}), set()),
@@ -132,6 +135,21 @@ def test_a_spec_without_data_gets_what_train_assumes_as_warnings() -> None:
     found = kerasspec.check(spec([32, 32, 3], [FLAT, dense(10, "softmax")], "sparse_categorical_crossentropy", None))
     assert [(d.code, d.severity) for d in found] == [("KS305", Severity.WARNING)]
     assert "`train` uses MNIST" in found[0].message
+
+
+def test_a_spec_for_other_data_gets_only_ks305_without_data() -> None:
+    # The keras.io char-LSTM (57 characters): no MNIST class or label findings, only that the input is not MNIST's.
+    doc = spec([40, 57], [{"type": "LSTM", "units": 128}, dense(57, "softmax")], "categorical_crossentropy", None, ["accuracy"])
+    assert [(d.code, d.severity) for d in kerasspec.check(doc)] == [("KS305", Severity.WARNING)]
+
+
+def test_task_findings_only_warn_without_data() -> None:
+    # A conv autoencoder (Keras trains it on x -> x): the assumed classification's KS406 is a warning.
+    layers = [{"type": "Conv2D", "filters": 8, "kernel_size": 3, "padding": "same"}, {"type": "Conv2DTranspose", "filters": 8, "kernel_size": 3, "padding": "same"}, {"type": "Conv2D", "filters": 1, "kernel_size": 3, "padding": "same", "activation": "sigmoid"}]
+    found = kerasspec.check(spec([28, 28, 1], layers, "binary_crossentropy", None))
+    assert [(d.code, d.severity) for d in found] == [("KS406", Severity.WARNING)]
+    found = kerasspec.check(spec([28, 28, 1], layers, "binary_crossentropy", {**MNIST, "task": "classification"}))
+    assert [(d.code, d.severity) for d in found] == [("KS406", Severity.ERROR)]
 
 
 def test_data_independent_findings_stay_errors_without_data() -> None:
