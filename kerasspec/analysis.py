@@ -23,7 +23,7 @@ from typing import Any
 from . import spec as S
 from .diagnostics import Diagnostic, Severity, pointer
 from .layers import Layer
-from .layers.base import Unknown, Weight
+from .layers.base import Unanalysable, Unknown, Weight
 from .layers.blocks import MAX_LAYERS, deep_lists, expand
 from .layers.core import Input
 from .objects import weight_errors
@@ -184,7 +184,7 @@ def _find_input(spec: S.Spec, out: _Collector) -> Shape | None:
             out.add(
                 "KS211",
                 f"the input shape is given twice: top-level `input_shape` {fmt_list(spec.input_shape)} "
-                f"and a first Input layer with shape {fmt_list(first.shape)}",
+                f"and a first Input layer with shape {fmt_list(first.sample_shape)}",
                 ("layers", 0),
                 "keep one: remove the Input layer or the top-level `input_shape`",
             )
@@ -199,7 +199,9 @@ def _find_input(spec: S.Spec, out: _Collector) -> Shape | None:
             )
         return spec.input_shape
     if isinstance(first, Input):
-        return first.shape
+        return first.sample_shape
+    if isinstance(first, Unanalysable) and first.stands_for == "Input":
+        return None  # an Input layer validation refused (KS204, KS211): no second diagnostic
     if first.input_shape is not None and first.shape_dim is not None:
         return None  # KS211 reported with the per-layer checks; which one Keras meant is unclear
     if first.input_shape is not None:
@@ -243,7 +245,7 @@ def _check_layer_fields(spec: S.Spec, out: _Collector) -> None:
                     ("layers", i),
                     "remove it; give the input shape once, at the top or as the first layer",
                 )
-            elif _has_shape_arg(layer):
+            elif layer.shape_dim is not None or (layer.input_shape is not None and layer.shape_field != "input_shape"):
                 field = _shape_arg_field(layer)
                 out.add(
                     "KS211",
@@ -391,6 +393,19 @@ def _hint_for(err: ShapeError, first_inferred: bool) -> str | None:
     return "; or ".join(hints) if hints else None
 
 
+def _last_step_only(inputs: list[tuple[Layer, Shape]], infos: list[LayerInfo]) -> str | None:
+    """The recurrent layer (bare or in Bidirectional) that feeds the current one its last step only, as
+    ``layers[i] (LSTM)``, looking back past layers that keep the shape (Dropout); or None."""
+    for (layer, given), info in zip(reversed(inputs), reversed(infos), strict=True):
+        inner = layer.get("layer") if layer.kind == "Bidirectional" else layer
+        if isinstance(inner, Layer) and inner.get("return_sequences") is False:
+            where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in info.path).lstrip(".")
+            return f"{where} ({layer.kind})" if inner is layer else f"the {inner.kind} inside {where} ({layer.kind})"
+        if info.output_shape != given:
+            return None
+    return None
+
+
 def _memoized(memo: dict[tuple[int, Shape | None], Any] | None, layer: Layer, shape: Shape | None) -> Any:
     """``infer(layer, shape)`` (or, with no shape, ``argument_errors(layer)``), computed once per memo.
 
@@ -424,7 +439,7 @@ def analyse_shapes(spec: S.Spec, *, memo: dict[tuple[int, Shape | None], Any] | 
     out = _Collector()
     sample = _find_input(spec, out)
     _check_layer_fields(spec, out)
-    batch = spec.layers[0].batch_size if isinstance(spec.layers[0], Input) else None
+    batch = spec.layers[0].batch if isinstance(spec.layers[0], Input) else None
     if _too_deep(spec, out):  # counted, not written out: `times: 10000` twice nested is 10^8 layers
         return ShapeAnalysis(None if sample is None else (batch, *sample), (), False, tuple(out.items))
     layers = expand(list(spec.layers))
@@ -456,6 +471,9 @@ def analyse_shapes(spec: S.Spec, *, memo: dict[tuple[int, Shape | None], Any] | 
             continue
         except ShapeError as err:
             hint = _hint_for(err, not infos)
+            if err.reshape_to is not None and (rnn := _last_step_only(inputs, infos)) is not None:
+                # LSTM -> LSTM: the fix is the earlier layer's `return_sequences`, not a Reshape.
+                hint = f"set `return_sequences: true` on {rnn}, which passes on its last step only"
             if _looks_channels_last(layer, shape):
                 # [28, 28, 1] read as channels_first is 28 channels of 28x1 images.
                 as_first = (shape[-1], *shape[1:-1])

@@ -18,8 +18,20 @@ ACTIVATIONS: tuple[str, ...] = (
     "hard_silu", "hard_swish", "hard_tanh", "leaky_relu", "linear", "log_sigmoid",
     "log_softmax", "mish", "relu", "relu6", "selu", "sigmoid", "silu", "soft_shrink",
     "softmax", "softplus", "softsign", "sparse_plus", "sparse_sigmoid", "sparsemax",
-    "squareplus", "swish", "tanh", "tanh_shrink", "threshold",
+    "squareplus", "swish", "tanh", "tanh_shrink",
 )  # fmt: skip
+
+#: Activations ``keras.activations.get`` resolves but a layer cannot call: it calls them with the
+#: tensor alone. Refused with the reason.
+UNCALLABLE_ACTIVATIONS: dict[str, str] = {
+    "threshold": "Keras's `threshold(x, threshold, default_value)` needs two arguments a layer does not pass, "
+    "and fails when the layer is called",
+}
+
+#: Activations that change the shape: glu splits the last axis in two halves and gates one by the
+#: other. A layer's ``compute_output_shape`` ignores its activation, so Keras builds the next layer
+#: for the whole axis and fails when the model runs.
+HALVING_ACTIVATIONS: frozenset[str] = frozenset({"glu"})
 
 #: Optimizer names ``keras.optimizers.get`` resolves. Keras lower-cases them first, so any
 #: case works. Left out: ``optimizer`` (the abstract base), ``lossscaleoptimizer`` (needs an

@@ -8,10 +8,12 @@ tests at the end build the same layers in Keras and compare.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
+import kerasspec
 from kerasspec import shapes as sh
 from kerasspec import spec as S
 from kerasspec.analysis import (
@@ -485,6 +487,63 @@ ANALYSES = [
         [('KS211', 'error', '/layers/0/input_shape', 'an Input layer takes its shape from `shape`; `input_shape` conflicts with it', 'remove `input_shape`')],
         id='input-layer-with-input-shape',
     ),
+    pytest.param(
+        {'layers': [{'type': 'InputLayer', 'input_shape': [784]}, {'type': 'Dense', 'units': 10}]},
+        (None, 784), True,
+        [('dense', 'Dense', (None, 10), 7850, 0, ('layers', 1))],
+        [],
+        id='input-layer-input-shape',
+    ),
+    pytest.param(
+        {'layers': [{'type': 'Input', 'batch_shape': [None, 784]}, {'type': 'Dense', 'units': 10}]},
+        (None, 784), True,
+        [('dense', 'Dense', (None, 10), 7850, 0, ('layers', 1))],
+        [],
+        id='input-batch-shape',
+    ),
+    pytest.param(
+        {'layers': [{'type': 'InputLayer', 'batch_input_shape': [32, 784]}, {'type': 'Dense', 'units': 10}]},
+        (32, 784), True,
+        [('dense', 'Dense', (32, 10), 7850, 0, ('layers', 1))],
+        [],
+        id='input-layer-batch-input-shape',
+    ),
+    pytest.param(
+        {'input_shape': [5], 'layers': [{'type': 'Input', 'batch_shape': [None, 4]}, {'type': 'Dense', 'units': 2}]},
+        (None, 5), True,
+        [('dense', 'Dense', (None, 2), 12, 0, ('layers', 1))],
+        [('KS211', 'error', '/layers/0', 'the input shape is given twice: top-level `input_shape` [5] and a first Input layer with shape [4]', 'keep one: remove the Input layer or the top-level `input_shape`')],
+        id='input-twice-batch-shape',
+    ),
+    pytest.param(
+        {'input_shape': [10, 8], 'layers': [{'type': 'LSTM', 'units': 64}, {'type': 'LSTM', 'units': 32}]},
+        (None, 10, 8), False,
+        [('lstm', 'LSTM', (None, 64), 18688, 0, ('layers', 0))],
+        [('KS302', 'error', '/layers/1', 'LSTM expects an input of rank 3 (batch, steps, channels), got rank 2: (None, 64)', 'set `return_sequences: true` on layers[0] (LSTM), which passes on its last step only')],
+        id='stacked-lstm-last-step',
+    ),
+    pytest.param(
+        {'input_shape': [10, 8], 'layers': [{'type': 'LSTM', 'units': 64}, {'type': 'Dropout', 'rate': 0.2}, {'type': 'GRU', 'units': 32}]},
+        (None, 10, 8), False,
+        [('lstm', 'LSTM', (None, 64), 18688, 0, ('layers', 0)), ('dropout', 'Dropout', (None, 64), 0, 0, ('layers', 1))],
+        [('KS302', 'error', '/layers/2', 'GRU expects an input of rank 3 (batch, steps, channels), got rank 2: (None, 64)', 'set `return_sequences: true` on layers[0] (LSTM), which passes on its last step only')],
+        id='stacked-lstm-past-dropout',
+    ),
+    pytest.param(
+        {'input_shape': [10, 8], 'layers': [{'type': 'Bidirectional', 'layer': {'type': 'LSTM', 'units': 4}}, {'type': 'LSTM', 'units': 32}]},
+        (None, 10, 8), False,
+        [('bidirectional', 'Bidirectional', (None, 8), 416, 0, ('layers', 0))],
+        [('KS302', 'error', '/layers/1', 'LSTM expects an input of rank 3 (batch, steps, channels), got rank 2: (None, 8)', 'set `return_sequences: true` on the LSTM inside layers[0] (Bidirectional), which passes on its last step only')],
+        id='stacked-bidirectional-last-step',
+    ),
+    pytest.param(
+        {'input_shape': [10, 8], 'layers': [{'type': 'LSTM', 'units': 64}, {'type': 'Dense', 'units': 3}, {'type': 'LSTM', 'units': 32}]},
+        (None, 10, 8), False,
+        [('lstm', 'LSTM', (None, 64), 18688, 0, ('layers', 0)), ('dense', 'Dense', (None, 3), 195, 0, ('layers', 1))],
+        [('KS302', 'error', '/layers/2', 'LSTM expects an input of rank 3 (batch, steps, channels), got rank 2: (None, 3)', 'add `{type: Reshape, target_shape: [3, 1]}` before this layer')],
+        id='lstm-dense-lstm-reshape',
+    ),
+
     pytest.param(
         {'input_shape': [5], 'layers': [{'type': 'Dense', 'units': 2}, {'type': 'Dense', 'units': 2, 'input_shape': [2], 'input_dim': 2}]},
         (None, 5), True,
@@ -979,3 +1038,40 @@ def test_accepted_analyses_are_what_keras_builds() -> None:
         assert tuple(model.inputs[0].shape) == input_shape, row.id
         checked += 1
     assert checked >= 5
+
+
+#: Input spellings Keras refuses, or takes one at a time: (first layer, code, path, message start).
+INPUT_REFUSED = [
+    ({"type": "Input", "input_shape": [784]}, "KS201", "/layers/0/input_shape", "Input takes `shape`, not `input_shape`"),
+    ({"type": "Input", "batch_input_shape": [None, 784]}, "KS201", "/layers/0/batch_input_shape", "Input takes `batch_shape`, not `batch_input_shape`"),
+    ({"type": "Input"}, "KS204", "/layers/0", "Input is missing required field 'shape'"),
+    ({"type": "InputLayer", "shape": [784], "batch_shape": [None, 784]}, "KS211", "/layers/0/batch_shape", "InputLayer takes the input shape once"),
+    ({"type": "InputLayer", "input_shape": [784], "batch_shape": [None, 784]}, "KS211", "/layers/0/batch_shape", "InputLayer takes the input shape once"),
+    ({"type": "Input", "batch_size": 4, "batch_shape": [None, 784]}, "KS211", "/layers/0/batch_size", "Input takes `batch_size` or `batch_shape`, not both"),
+    ({"type": "Input", "batch_shape": [784]}, "KS205", "/layers/0/batch_shape", "Input `batch_shape` must hold the batch axis"),
+]
+
+
+@pytest.mark.parametrize(("first", "code", "path", "message"), INPUT_REFUSED, ids=[json.dumps(r[0]) for r in INPUT_REFUSED])
+def test_input_spellings_keras_refuses(first: dict[str, Any], code: str, path: str, message: str) -> None:
+    found = [d for d in kerasspec.check({"layers": [first, {"type": "Dense", "units": 2}]}) if d.severity == "error"]
+    assert [(d.code, d.path) for d in found] == [(code, path)]  # and no KS301: the first layer is an input
+    assert found[0].message.startswith(message)
+
+
+@pytest.mark.keras
+@pytest.mark.parametrize(("first", "code", "path", "message"), INPUT_REFUSED, ids=[json.dumps(r[0]) for r in INPUT_REFUSED])
+def test_keras_refuses_the_same_input_spellings(first: dict[str, Any], code: str, path: str, message: str) -> None:
+    keras = pytest.importorskip("keras")
+    args = {k: v for k, v in first.items() if k != "type"}
+    make = keras.Input if first["type"] == "Input" else keras.layers.InputLayer
+    with pytest.raises((TypeError, ValueError)):
+        keras.Sequential([make(**args), keras.layers.Dense(2)]).build()
+
+
+@pytest.mark.keras
+def test_keras_takes_the_older_input_spellings() -> None:
+    keras = pytest.importorskip("keras")
+    assert keras.layers.InputLayer(input_shape=(784,)).batch_shape == (None, 784)  # with a deprecation warning
+    assert keras.layers.InputLayer(batch_input_shape=(32, 784)).batch_shape == (32, 784)
+    assert keras.Input(batch_shape=(None, 784)).shape == (None, 784)

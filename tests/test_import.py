@@ -794,3 +794,23 @@ def test_malformed_nested_layers_are_refused(layer: dict[str, Any], message: str
     with pytest.raises(ModelImportError, match=re.escape(message)):
         read_model_config(path)
     assert main(["import", str(path)]) == 1
+
+
+@pytest.mark.keras
+def test_other_class_names_and_input_spellings_build_and_import_as_the_class() -> None:
+    pytest.importorskip("keras")
+    layer = {"type": "Dense", "units": 3, "activation": "softmax"}
+    written = {"layers": [{"type": "InputLayer", "batch_input_shape": [None, 8]},
+                          {**layer, "kernel_regularizer": {"type": "l2", "l2": 0.5}, "kernel_initializer": {"type": "he_normal", "seed": 1},
+                           "kernel_constraint": {"type": "max_norm", "max_value": 3.0}}],
+               "compile": {"optimizer": {"type": "adam", "learning_rate": 0.01}, "loss": "categorical_crossentropy"}}  # fmt: skip
+    canonical = {"input_shape": [8], "layers": [{**layer, "kernel_regularizer": {"type": "L2", "l2": 0.5},
+                 "kernel_initializer": {"type": "HeNormal", "seed": 1}, "kernel_constraint": {"type": "MaxNorm", "max_value": 3.0}}],
+                 "compile": {"optimizer": {"type": "Adam", "learning_rate": 0.01}, "loss": "categorical_crossentropy"}}  # fmt: skip
+    model = kerasspec.build_model(written)
+    assert _keras_config(model) == _keras_config(kerasspec.build_model(canonical))
+    imported, problems = config_to_spec(json.loads(model.to_json()))
+    assert problems == []
+    assert imported["input_shape"] == [8]
+    assert imported["layers"][0]["kernel_regularizer"] == {"type": "L2", "l2": 0.5}
+    assert imported["layers"][0]["kernel_initializer"] == {"type": "HeNormal", "seed": 1}

@@ -387,6 +387,37 @@ ROWS: list[tuple[str, dict[str, Any], tuple[str, str] | None]] = [
     ("metrics", {"type": "R2Score", "class_aggregation": None, "num_regressors": 1}, None),
     ("metrics", {"type": "R2Score", "class_aggregation": "mean"}, ("KS206", "class_aggregation")),
     ("metrics", {"type": "R2Score", "num_regressors": -1}, ("KS205", "num_regressors")),
+    # the other class names Keras's deserializers take (`keras.regularizers.get({"class_name": "l2", ...})`)
+    ("kernel_regularizer", {"type": "l2", "l2": 1e-4}, None),
+    ("kernel_regularizer", {"type": "l1", "l1": 0.01}, None),
+    ("kernel_regularizer", {"type": "l1l2", "l1": 0.01, "l2": 0.01}, None),
+    ("kernel_regularizer", {"type": "l1_l2", "l1": 0.01, "l2": 0.01}, ("KS206", "type")),  # Keras's table has l1l2 only
+    ("kernel_regularizer", {"type": "l2", "l2": -1}, ("KS205", "l2")),  # validated by the class it stands for
+    ("kernel_regularizer", {"type": "orthogonal_regularizer", "factor": 0.1, "mode": "columns"}, None),
+    ("kernel_regularizer", {"type": "regularizer"}, ("KS206", "type")),
+    ("kernel_constraint", {"type": "max_norm", "max_value": 3}, None),
+    ("kernel_constraint", {"type": "unit_norm", "axis": 1, "rate": 1.0}, ("KS201", "rate")),
+    ("kernel_constraint", {"type": "maxnorm", "max_value": 3}, ("KS206", "type")),
+    ("kernel_constraint", {"type": "non_neg"}, None),
+    ("kernel_constraint", {"type": "constraint"}, None),
+    ("kernel_initializer", {"type": "he_normal", "seed": 1}, None),
+    ("kernel_initializer", {"type": "random_normal", "stddev": 0.02}, None),
+    ("kernel_initializer", {"type": "normal", "stddev": 0.02}, None),
+    ("kernel_initializer", {"type": "constant", "value": 0.5}, None),
+    ("kernel_initializer", {"type": "variance_scaling", "mode": "fan_out"}, None),
+    ("kernel_initializer", {"type": "identity_initializer"}, ("KS206", "type")),
+    ("kernel_initializer", {"type": "glorot_Uniform"}, ("KS206", "type")),
+    ("optimizer", {"type": "adam", "learning_rate": 0.01}, None),
+    ("optimizer", {"type": "RMSProp", "rho": 0.8}, None),  # Keras lower-cases the class name
+    ("optimizer", {"type": "sgd", "momentum": 2.0}, ("KS205", "momentum")),
+    ("optimizer", {"type": "lamb"}, ("KS208", "type")),  # Keras 3's optimizer table lacks Lamb
+    ("learning_rate", {"type": "exponential_decay", "initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.9}, ("KS206", "type")),
+    ("loss", {"type": "categorical_crossentropy", "label_smoothing": 0.1}, ("KS209", "type")),
+    ("metrics", {"type": "auc", "num_thresholds": 50}, None),
+    ("metrics", {"type": "MSE"}, None),
+    ("metrics", {"type": "binary_crossentropy", "from_logits": True}, None),
+    ("metrics", {"type": "mean_io_u", "num_classes": 3}, None),
+    ("metrics", {"type": "ACC"}, ("KS210", "type")),
     # callbacks
     ("callbacks", {"type": "EarlyStopping", "monitor": "loss", "patience": 3, "restore_best_weights": True, "baseline": 0.5}, None),
     ("callbacks", {"type": "ReduceLROnPlateau", "monitor": "loss", "factor": 0.5, "cooldown": 1, "min_lr": 1e-5}, None),
@@ -395,7 +426,11 @@ ROWS: list[tuple[str, dict[str, Any], tuple[str, str] | None]] = [
 ]
 
 #: Rows the spec refuses where Keras accepts: deliberate, each with the reason.
-SPEC_RULES: dict[str, str] = {}
+SPEC_RULES: dict[str, str] = {
+    json.dumps({"type": "categorical_crossentropy", "label_smoothing": 0.1}):
+        "Keras's deserializer returns the function categorical_crossentropy and drops `label_smoothing`",
+    json.dumps({"type": "regularizer"}): dict(REGULARIZERS.excluded)["Regularizer"],
+}
 
 
 def _doc(field: str, obj: Any) -> tuple[dict[str, Any], tuple[str | int, ...]]:
@@ -440,6 +475,11 @@ def _raw(family: Family, obj: Any, keras: Any) -> Any:
         sub = S.field_family(key)
         if sub is not None and (isinstance(value, dict) or (key == "inner_optimizer" and isinstance(value, str))):
             args[key] = _raw(sub, value, keras)
+    if obj["type"] not in family.spellings:  # another class name: as Keras's deserializer reads it
+        config = {"class_name": obj["type"], "config": args}
+        if family is S.SCHEDULES:
+            return keras.optimizers.schedules.deserialize(config)
+        return getattr(keras, family.module).get(config)
     return getattr(_module(keras, family.types[obj["type"]].MODULE), obj["type"])(**args)
 
 
@@ -491,6 +531,13 @@ SHAPE_ROWS: list[tuple[dict[str, Any], list[int | None], tuple[str, str] | None]
     ({"type": "Dense", "units": 3, "kernel_constraint": {"type": "UnitNorm", "axis": [0, -2]}}, [5], ("KS504", "kernel_constraint")),
     ({"type": "Dense", "units": 3, "bias_constraint": {"type": "UnitNorm", "axis": 1}}, [5], ("KS504", "bias_constraint")),
     ({"type": "Dense", "units": 3, "bias_constraint": "unit_norm"}, [5], None),
+    # glu halves the last axis when it runs; the layer declares the whole axis (compute_output_shape)
+    ({"type": "Dense", "units": 4, "activation": "glu"}, [5], ("KS504", "activation")),
+    ({"type": "Dense", "units": 5, "activation": "glu"}, [5], ("KS504", "activation")),
+    ({"type": "Conv2D", "filters": 4, "kernel_size": 3, "activation": "glu"}, [5, 5, 2], ("KS504", "activation")),
+    ({"type": "Activation", "activation": "glu"}, [3, 6], ("KS504", "activation")),
+    ({"type": "LSTM", "units": 4, "activation": "glu"}, [3, 6], ("KS504", "activation")),
+    ({"type": "Dense", "units": 4, "activation": "gelu"}, [5], None),
 ]
 
 
@@ -684,11 +731,17 @@ def test_monitor_must_be_logged() -> None:
         assert _monitor_findings(_fit_doc(named, [{**early, "monitor": monitor}])) == [], monitor
     assert _monitor_findings(_fit_doc(named, [{**early, "monitor": "val_top_k_categorical_accuracy"}]))[0][0] == "KS412"
     plateau = {"type": "ReduceLROnPlateau", "monitor": "val_loss"}
-    assert _monitor_findings(_fit_doc([], [plateau, {**early, "monitor": "learning_rate"}])) == []  # ReduceLROnPlateau logs it
+    # ReduceLROnPlateau logs it, but in mode auto Keras 3.15 cannot tell its direction: fit raises.
+    assert _monitor_findings(_fit_doc([], [plateau, {**early, "monitor": "learning_rate", "mode": "min"}])) == []
+    assert _monitor_findings(_fit_doc([], [plateau, {**early, "monitor": "learning_rate"}])) == [
+        ("KS412", "/fit/callbacks/1/monitor", "add `mode: min` or `mode: max` to the callback")
+    ]
     assert _monitor_findings(_fit_doc([], [{**early, "monitor": "learning_rate"}]))[0][0] == "KS412"
     # The default monitor is val_loss: without validation data neither callback ever acts.
     assert [c for c, _, _ in _monitor_findings(_fit_doc([], [{"type": "EarlyStopping"}], validation_split=0.0))] == ["KS412"]
-    assert all(d.severity == "warning" for d in kerasspec.check(_fit_doc([], [early])) if d.code == "KS412")
+    # Not logged: a warning where Keras can tell the direction (it only warns), an error where it cannot (it raises).
+    assert [d.severity for d in kerasspec.check(_fit_doc(["accuracy"], [early], validation_split=0.0)) if d.code == "KS412"] == ["warning"]
+    assert [d.severity for d in kerasspec.check(_fit_doc([], [early])) if d.code == "KS412"] == ["error"]
 
 
 def test_callbacks_the_optimizer_cannot_serve() -> None:
@@ -811,3 +864,43 @@ def test_an_object_of_another_family_is_refused() -> None:
         S.Compile(optimizer=l2, loss="mse")
     adam = objects.OPTIMIZERS.parse_object({"type": "Adam"})
     assert S.Compile(optimizer=adam, loss="mse").optimizer is adam
+
+
+@pytest.mark.keras
+def test_every_activation_name_is_callable_the_way_a_layer_calls_it() -> None:
+    keras = pytest.importorskip("keras")
+    x = keras.ops.ones((2, 4))
+    for name in names.ACTIVATIONS:
+        shape = tuple(keras.activations.get(name)(x).shape)
+        assert shape == ((2, 2) if name in names.HALVING_ACTIVATIONS else (2, 4)), name
+    for name in names.UNCALLABLE_ACTIVATIONS:
+        with pytest.raises(TypeError):  # threshold() missing 2 required positional arguments
+            keras.activations.get(name)(x)
+
+
+def test_an_activation_keras_cannot_call_by_name_is_refused() -> None:
+    assert "threshold" not in names.ACTIVATIONS
+    for name in names.UNCALLABLE_ACTIVATIONS:
+        doc = {"input_shape": [4], "layers": [{"type": "Dense", "units": 3, "activation": name}, {"type": "Activation", "activation": name}]}
+        assert _errors(doc) == [("KS207", "/layers/0/activation"), ("KS207", "/layers/1/activation")]
+
+
+def test_a_mapping_keeps_the_class_name_its_other_name_stands_for() -> None:
+    from kerasspec.spec import Spec
+
+    spec = Spec.model_validate({"input_shape": [4], "layers": [{"type": "Dense", "units": 3,
+        "kernel_regularizer": {"type": "l2", "l2": 1e-4}, "kernel_initializer": {"type": "he_normal", "seed": 1}}],
+        "compile": {"optimizer": {"type": "ADAM", "learning_rate": 0.01}, "loss": "mse", "metrics": [{"type": "mse"}]}})  # fmt: skip
+    layer = spec.model_dump(exclude_defaults=True)["layers"][0]
+    assert layer["kernel_regularizer"] == {"type": "L2", "l2": 1e-4}
+    assert layer["kernel_initializer"] == {"type": "HeNormal", "seed": 1}
+    assert spec.compile is not None and spec.compile.optimizer.type == "Adam"
+    assert spec.compile.metrics[0].type == "MeanSquaredError"
+
+
+def test_an_unknown_mapping_name_suggests_the_class() -> None:
+    doc = {**BASE, "layers": [{**BASE["layers"][0], "kernel_regularizer": {"type": "l1_l2", "l1": 0.01}}]}
+    assert [d.hint for d in kerasspec.check(doc) if d.code == "KS206"] == ["did you mean 'L1L2'?"]
+    doc = {**BASE, "compile": {"loss": {"type": "categorical_crossentropy", "label_smoothing": 0.1}}}
+    hint = next(d.hint for d in kerasspec.check(doc) if d.code == "KS209")
+    assert hint is not None and "{type: CategoricalCrossentropy, ...}" in hint

@@ -190,6 +190,15 @@ class Family:
     name_when_default: bool = False
     #: Keras matches every name in any case (optimizers: it lower-cases the name first).
     case_insensitive: bool = False
+    #: How Keras's deserializer reads the class of a mapping (``{type: l2, l2: 1e-4}``) besides its
+    #: class name: "snake" (its table holds each class's snake case: ``he_normal``, ``max_norm``),
+    #: "any_case" (optimizers: it lower-cases the class name), or "" (losses: the snake names are
+    #: functions, and Keras drops a function's arguments).
+    object_names: str = "snake"
+    #: Further names the deserializer's table holds for a class (``normal``, ``mse``): (name, type).
+    object_aliases: tuple[tuple[str, str], ...] = ()
+    #: Classes the deserializer's table lacks (Lamb): a mapping names them by their class name only.
+    object_names_lacking: tuple[str, ...] = ()
 
     @cached_property
     def spellings(self) -> dict[str, str]:
@@ -273,6 +282,43 @@ class Family:
             self._resolved[key] = None if found is None else found[0].model_construct(type=found[1])
         return self._resolved[key]  # type: ignore[no-any-return]
 
+    @cached_property
+    def object_types(self) -> dict[str, str]:
+        """The other names Keras's deserializer takes for a mapping's class -> the ``type`` they stand for.
+
+        A mapping is validated by that class with its ``type`` canonicalised (``l2`` -> ``L2``), so
+        that build, dump and import see the class's own spelling. Imports the module (the classes'
+        Keras names: ``IdentityInitializer`` is Keras's alias of ``Identity``, with no snake case).
+        """
+        out: dict[str, str] = {}
+        for t in self.spellings:
+            if t in self.object_names_lacking or t in self.types[t].CANONICAL:
+                continue
+            if self.object_names == "snake":
+                out.setdefault(names.snake_case(t), t)
+            elif self.object_names == "any_case":
+                out.setdefault(t.lower(), t)
+        out.update(self.object_aliases)
+        excluded = {k.lower() for k, _ in self.excluded} | {names.snake_case(k) for k, _ in self.excluded}
+        return {k: v for k, v in out.items() if k not in self.spellings and k not in excluded}
+
+    def object_type(self, kind: str) -> str | None:
+        """The ``type`` a mapping's class name stands for, as Keras's deserializer resolves it, or None."""
+        if kind in self.spellings:
+            return kind
+        return self.object_types.get(kind.lower() if self.object_names == "any_case" else kind)
+
+    def _unknown_type_hint(self, kind: str) -> str | None:
+        if self.module == "losses" and (found := self.resolve_type(kind)) is not None and found != kind:
+            # `{type: categorical_crossentropy, label_smoothing: 0.1}`: Keras's deserializer returns
+            # the function and drops the arguments.
+            return (f"in a mapping Keras resolves '{kind}' to its function and drops the arguments: "
+                    f"write the class, `{{type: {found}, ...}}`, or the name `{kind}` alone")  # fmt: skip
+        best = names.suggest(kind, (*self.spellings, *self.object_types))
+        if best is None:
+            return None
+        return f"did you mean '{self.object_type(best) or best}'?"
+
     def object_hint(self, name: str) -> str | None:
         """For a class Keras cannot make from its name (`constant`, `iou`, `lamb`): the object to write."""
         named = {found for n in self.names if (found := self.resolve_type(n if n in self.spellings else n.lower())) is not None}
@@ -325,13 +371,16 @@ class Family:
         if not isinstance(kind, str):
             raise _at_type(self.code, "the {what} `type` must be a string, got {got}", kind, what=self.what,
                            got=describe(kind), hint="write the Keras class name, e.g. " + ", ".join(self.canonical[:3]))  # fmt: skip
-        cls = self.class_of(kind)
+        canonical = self.object_type(kind)
+        if canonical is not None and canonical != kind:
+            value = {**value, "type": canonical}
+        cls = None if canonical is None else self.class_of(canonical)
         if cls is None:
-            why = dict(self.excluded).get(kind)
+            why = next((w for k, w in self.excluded if kind in (k, k.lower(), names.snake_case(k))), None)
             if why:
                 raise _at_type(self.code, "{what} type '{tag}' is not part of the spec language", kind,
                                what=self.what, tag=kind, hint=f"{kind} is left out: {why}")  # fmt: skip
-            hint = names.did_you_mean(kind, tuple(self.spellings))
+            hint = self._unknown_type_hint(kind)
             raise _at_type(self.code, "unknown {what} type '{tag}'", kind, what=self.what, tag=kind, hint=hint)
         return cls.model_validate(value)
 
@@ -382,12 +431,22 @@ class Family:
 
 # --------------------------------------------------------------------------- the families
 
-#: Activations are names only (a spec holds no code).
-Activation = Name(names.ACTIVATIONS, code="KS207", what="activation")
+def _activation(value: Any) -> str:
+    if isinstance(value, str) and value in names.UNCALLABLE_ACTIVATIONS:
+        raise PydanticCustomError(
+            "KS207", "activation '{value}' cannot be given by name: {why}",
+            {"value": value, "why": names.UNCALLABLE_ACTIVATIONS[value], "hint": "use another activation (relu...), or a layer: ReLU takes `threshold`"},
+        )  # fmt: skip
+    return value
+
+
+#: Activations are names only (a spec holds no code); Keras calls each with the tensor alone.
+Activation = Annotated[Name(names.ACTIVATIONS, code="KS207", what="activation"), BeforeValidator(_activation)]
 
 INITIALIZERS = Family(
     "initializer", "KS206", "initializers", names.INITIALIZERS,
     aliases=(("normal", "RandomNormal"), ("uniform", "RandomUniform"), ("one", "Ones"), ("zero", "Zeros")),
+    object_aliases=(("normal", "RandomNormal"), ("uniform", "RandomUniform"), ("one", "Ones"), ("zero", "Zeros")),
     excluded=(("Initializer", "the abstract base class: Keras fails when the layer builds"),),
     name_when_default=True,
 )  # fmt: skip
@@ -396,12 +455,19 @@ REGULARIZERS = Family(
     excluded=(("Regularizer", "the base class: its penalty is a Python float, on which Keras fails in the first training step"),),
 )  # fmt: skip
 CONSTRAINTS = Family("constraint", "KS206", "constraints", names.CONSTRAINTS, name_when_default=True)
+#: The abbreviations Keras's metric table holds, each in lower and upper case (`mse`, `MSE`).
+_METRIC_SHORT = (
+    ("BinaryCrossentropy", "bce"), ("MeanSquaredError", "mse"), ("MeanAbsoluteError", "mae"),
+    ("MeanAbsolutePercentageError", "mape"), ("MeanSquaredLogarithmicError", "msle"),
+)  # fmt: skip
 SCHEDULES = Family(
-    "learning-rate schedule", "KS206", "schedules", excluded=(("LearningRateSchedule", "the abstract base class"),)
+    "learning-rate schedule", "KS206", "schedules", excluded=(("LearningRateSchedule", "the abstract base class"),),
+    object_names="",  # Keras's schedule deserializer takes the class name only (`exponential_decay` is no schedule)
 )
 # Optimizer names are the class names lower-cased (Keras lower-cases the name it is given).
 OPTIMIZERS = Family(
     "optimizer", "KS208", "optimizers", names.OPTIMIZERS, name_when_default=True, case_insensitive=True,
+    object_names="any_case", object_names_lacking=("Lamb",),  # Keras 3's optimizer table has no Lamb
     excluded=(
         ("Optimizer", "the abstract base class"),
         ("MultiOptimizer", "it maps layers to optimizers: a spec's compile has one optimizer"),
@@ -409,7 +475,7 @@ OPTIMIZERS = Family(
     ),
 )  # fmt: skip
 LOSSES = Family(
-    "loss", "KS209", "losses", names.LOSSES, any_case=names.ANY_CASE_LOSSES,
+    "loss", "KS209", "losses", names.LOSSES, any_case=names.ANY_CASE_LOSSES, object_names="",
     excluded=(
         ("Loss", "the abstract base class"),
         ("LossFunctionWrapper", "it wraps a Python function: a spec holds no code"),
@@ -418,6 +484,7 @@ LOSSES = Family(
 )  # fmt: skip
 METRICS = Family(
     "metric", "KS210", "metrics", names.METRICS, any_case=names.ANY_CASE_METRICS,
+    object_aliases=tuple((a, t) for t, short in _METRIC_SHORT for a in (short, short.upper())),
     excluded=(
         ("Metric", "the abstract base class"),
         ("Mean", "it averages one value, not (labels, predictions)"),
@@ -440,7 +507,8 @@ EXCLUDED_CALLBACKS: dict[str, str] = {
     "Callback": "the base class: it does nothing",
     "CallbackList": "a container Keras builds from the list itself",
 }
-CALLBACKS = Family("callback", "KS206", "callbacks", excluded=tuple(EXCLUDED_CALLBACKS.items()))
+# Keras has no deserializer for callbacks: a mapping names the class.
+CALLBACKS = Family("callback", "KS206", "callbacks", excluded=tuple(EXCLUDED_CALLBACKS.items()), object_names="")
 
 #: Every family, by its module.
 ALL_FAMILIES: dict[str, Family] = {
@@ -539,6 +607,32 @@ def activity_error(layer: Any, output_shape: tuple[int | None, ...]) -> str | No
     return obj.run_error(output_shape) if obj is not None and _has_rule(type(obj), "run_error") else None
 
 
+def _halving_problem(layer: Any, shape: tuple[int | None, ...]) -> tuple[str, str, str] | None:
+    """glu as the layer's activation (or the Activation layer's): Keras builds, then fails when it runs.
+
+    Keras's layers declare their output without the activation (``compute_output_shape``), so the
+    summary and the layers after it see the whole last axis, while glu returns half of it.
+    """
+    act = layer.get("activation")
+    if not isinstance(act, str) or act not in names.HALVING_ACTIVATIONS:
+        return None
+    if layer.get("return_state") is not None:
+        # A recurrent cell gates its state with the activation: the state's halves do not add up.
+        return ("activation", f"{layer.kind} `activation: {act}` halves the state inside the recurrent cell, which then "
+                "does not match: Keras builds it, and fails in the first training step", "use tanh (the default)")  # fmt: skip
+    out = layer.output_shape(shape)
+    last = out[-1] if out else None
+    if last is None:
+        return None
+    if last % 2:
+        why = f"needs an even last axis, and the output's is {last}"
+    else:
+        why = (f"halves the last axis when it runs ({last} -> {last // 2}), while Keras's summary and the layers after "
+               f"it take {last}")  # fmt: skip
+    return ("activation", f"{layer.kind} `activation: {act}` {why}: Keras builds it, and fails in the first training step",
+            "use another activation: Keras's layers (Activation too) declare their output without glu's halving")
+
+
 def run_problems(layer: Any, shape: tuple[int | None, ...]) -> list[tuple[str, str, str]]:
     """(field, why, fix) for each object Keras builds with ``layer`` on ``shape`` but fails on in training (KS504)."""
     out = []
@@ -555,6 +649,8 @@ def run_problems(layer: Any, shape: tuple[int | None, ...]) -> list[tuple[str, s
                     f"{list(weight.shape)}: Keras builds it, and fails in the first training step",
                     "use another one, or none",
                 ))
+    if (glu := _halving_problem(layer, shape)) is not None:
+        out.append(glu)
     if layer.get("activity_regularizer") is not None:  # not getattr(): a miss costs pydantic's __getattr__
         output = layer.output_shape(shape)
         if reason := activity_error(layer, output):
