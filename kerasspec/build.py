@@ -213,6 +213,9 @@ def build_model(source: Source | S.Spec, options: Options = Options(), *, compil
             optimizer=make_optimizer(spec.compile.optimizer, keras),
             loss=make_loss(spec.compile.loss, keras),
             metrics=make_metrics(spec.compile, keras),
+            run_eagerly=spec.compile.run_eagerly,
+            steps_per_execution=spec.compile.steps_per_execution,
+            jit_compile=spec.compile.jit_compile,
         )
     return model
 

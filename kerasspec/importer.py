@@ -610,6 +610,14 @@ class _Importer:
                 metrics.append(converted)
         if metrics:
             out["metrics"] = metrics
+        # Written only when not Keras's default, and only values `check` takes. `jit_compile` is
+        # left out: Keras saves what "auto" resolved to on the saving backend (true under
+        # TensorFlow, false under PyTorch), not what the script wrote.
+        if cfg.get("run_eagerly") is True:
+            out["run_eagerly"] = True
+        steps = cfg.get("steps_per_execution")
+        if isinstance(steps, int) and not isinstance(steps, bool) and steps > 1:
+            out["steps_per_execution"] = steps
         return out
 
     def obj(self, value: Any, family: Family, path: tuple[str | int, ...], counters: dict[str, int] | None = None) -> Any:

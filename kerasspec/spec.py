@@ -9,12 +9,22 @@ defaults. Every model is strict (``units: "32"`` and ``filters: 32.5`` are
 errors, not coerced) and closed (unknown keys are errors).
 """
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from . import names
-from .fields import Choice, Dataset, InputShape, NonNegativeInt, PositiveInt, StrictBool, StrictInt
+from .fields import (
+    Choice,
+    Dataset,
+    InputShape,
+    NonNegativeInt,
+    PositiveInt,
+    StrictBool,
+    StrictInt,
+    describe,
+)
 from .layers import LayerItem
 from .layers.base import LayerName
 from .objects import (
@@ -56,12 +66,75 @@ def field_family(field: str) -> Family | None:
     return FAMILIES.get(field) or family_of_field(field)
 
 
+def _jit_compile(value: Any) -> str | bool:
+    # Keras takes any value and reads it as a truth value ("x" compiles): the spec takes its three.
+    if isinstance(value, bool) or value == "auto":
+        return value  # type: ignore[no-any-return]
+    raise PydanticCustomError(
+        "KS206", "must be 'auto', true or false, got {got}",
+        {"got": describe(value), "hint": "use `auto` (XLA where the backend and the model support it)"},
+    )  # fmt: skip
+
+
+JitCompile = Annotated[
+    str | bool,
+    PlainValidator(_jit_compile),
+    WithJsonSchema({"anyOf": [{"const": "auto"}, {"type": "boolean"}]}),
+]
+
+
+def _verbose(value: Any) -> str | int:
+    # Keras documents "auto", 0, 1, 2 and checks none of them (3 and "x" train as 1).
+    if value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and value in (0, 1, 2)):
+        return value  # type: ignore[no-any-return]
+    raise PydanticCustomError(
+        "KS206", "must be 'auto', 0, 1 or 2, got {got}",
+        {"got": describe(value), "hint": "0: no progress display, 1: a progress bar, 2: one line per epoch"},
+    )  # fmt: skip
+
+
+Verbose = Annotated[str | int, PlainValidator(_verbose), WithJsonSchema({"enum": ["auto", 0, 1, 2]})]
+
+
+def _validation_freq(value: Any) -> int | list[int]:
+    # Keras: an int N validates every N epochs (0 divides by zero), a list at those epochs (1-based).
+    def positive(v: Any) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool) and v >= 1
+
+    if positive(value):
+        return value  # type: ignore[no-any-return]
+    if isinstance(value, list) and value and all(positive(v) for v in value):
+        return list(value)  # a list: Keras tests `isinstance(validation_freq, list)`
+    raise PydanticCustomError(
+        "KS205", "must be a positive integer or a non-empty list of epochs (1, 2, ...), got {got}",
+        {"got": describe(value), "hint": "e.g. `validation_freq: 2` (every second epoch) or `[1, 5, 10]`"},
+    )  # fmt: skip
+
+
+ValidationFreq = Annotated[
+    int | list[int],
+    PlainValidator(_validation_freq),
+    WithJsonSchema(
+        {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1}]}
+    ),
+]
+
+
 class Compile(_Model):
     """Arguments of `model.compile`."""
 
     optimizer: Optimizer = Field("rmsprop", description="An optimizer name (`adam`) or an object (`{type: SGD, learning_rate: 0.01, momentum: 0.9}`).")
     loss: Loss = Field(description="A loss name (`sparse_categorical_crossentropy`) or an object (`{type: BinaryCrossentropy, from_logits: true}`).")
     metrics: list[Metric] = Field([], description="Metric names or objects, e.g. `[accuracy]` or `[{type: BinaryAccuracy, threshold: 0.7}]`.")
+    run_eagerly: StrictBool = Field(False, description="Run each step as plain Python, not a compiled graph (slow; for debugging).")
+    steps_per_execution: PositiveInt = Field(
+        1, description="Batches run per compiled call (faster for small models; callbacks see every N-th batch)."
+    )
+    jit_compile: JitCompile = Field(
+        "auto",
+        description="Compile the step with XLA: `auto` (where the backend and model support it), true or false. "
+        "Keras turns it off, with a warning, under `run_eagerly: true`.",
+    )
 
 
 def metric_names(compile: Compile) -> list[str]:
@@ -98,6 +171,23 @@ class Fit(_Model):
     )
     shuffle: StrictBool = True
     seed: StrictInt | None = Field(None, description="Seed for weights, shuffling and dropout: two runs with the same seed are identical.")
+    verbose: Verbose = Field(
+        "auto",
+        description="Keras's progress display while training: 0 none, 1 a progress bar, 2 one line per epoch; "
+        "`auto`: 1 on a terminal, 2 otherwise. `kerasspec train --quiet` is 0 whatever this says; "
+        "kerasspec's own lines (what it trains, the test scores) are printed either way.",
+    )
+    initial_epoch: NonNegativeInt = Field(
+        0,
+        description="Accepted for Keras scripts, but `kerasspec train` always starts a run at epoch 0 with fresh "
+        "weights (it warns when this is not 0): continue an interrupted run with `train --resume`, which "
+        "starts Keras at the epochs already done.",
+    )
+    validation_freq: ValidationFreq = Field(
+        1,
+        description="Validate every N epochs, or at the listed epochs (`[1, 5, 10]`, counted from 1); "
+        "epochs without validation are NaN in the history. Needs `validation_split`.",
+    )
     distribute: Choice("mirrored", "multi_worker") | None = Field(None, description="Train through a `tf.distribute` strategy.")
     callbacks: list[Callback] = Field(  # type: ignore[valid-type]
         [],  # copied for each instance, as pydantic copies mutable defaults

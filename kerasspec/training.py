@@ -432,8 +432,14 @@ def _train_in(
         if importlib.util.find_spec("tensorboard") is None:
             raise TrainError("--tensorboard needs the tensorboard package: pip install tensorboard")
         callbacks.append(keras.callbacks.TensorBoard(log_dir=str(out / "tensorboard")))
-    if verbose is None:
-        verbose = 1 if sys.stdout.isatty() else 2
+    if verbose is None:  # no --quiet: the spec's fit.verbose; `auto` as Keras's, but 2 into a file or pipe
+        verbose = fit.verbose if fit.verbose != "auto" else 1 if sys.stdout.isatty() else 2
+    if fit.initial_epoch:
+        # Keras's initial_epoch continues a model trained before; a run here starts from fresh
+        # weights, and --resume is what continues one (from the epochs its state.json counts).
+        log(f"kerasspec: warning: fit.initial_epoch {fit.initial_epoch} is ignored: a run starts at epoch 0 "
+            f"with fresh weights and trains {fit.epochs} epoch{'s' * (fit.epochs != 1)}; continue an "
+            "interrupted run with `kerasspec train --resume --run-dir DIR`")
     replicas = int(getattr(strategy, "num_replicas_in_sync", 1))
     on = f" over {replicas} replicas ({fit.distribute})" if strategy is not None else ""
     log(f"kerasspec: training {spec.name or 'model'} on {dataset.source}: {len(x_train):,} examples, "
@@ -453,6 +459,7 @@ def _train_in(
                 batch_size=fit.batch_size,
                 validation_split=fit.validation_split,
                 shuffle=fit.shuffle,
+                validation_freq=fit.validation_freq,
                 callbacks=callbacks,
                 verbose=verbose,
             )
@@ -883,6 +890,13 @@ def logged_value(value: Any) -> Value:
     return array.tolist()  # type: ignore[no-any-return]
 
 
+def _not_logged(like: Value) -> Value:
+    """NaN in the shape of ``like``: an epoch's row for a value it did not log (no validation then)."""
+    if isinstance(like, list):
+        return [_not_logged(v) for v in like]
+    return math.nan
+
+
 def _flat(value: Any) -> list[tuple[str, Any]]:
     """``value``'s elements with their index suffixes: ``[0]``, ``[1]``...; ``[0][1]`` for a matrix."""
     if not isinstance(value, list):
@@ -1061,8 +1075,15 @@ class _EpochWriter:
                 done = epoch + 1
                 with _sigint_held():
                     history = {k: list(v) for k, v in writer.history.items()}
+                    # With fit.validation_freq an epoch may log no val_*: NaN keeps every
+                    # history row an epoch (state.json, history.csv and the plots count on it).
+                    rows = max((len(v) for v in history.values()), default=0)
                     for key, value in (logs or {}).items():
-                        history.setdefault(key, []).append(logged_value(value))
+                        logged = logged_value(value)
+                        history.setdefault(key, [_not_logged(logged)] * rows).append(logged)
+                    for values in history.values():
+                        if len(values) == rows:
+                            values.append(_not_logged(values[-1]))
                     states = callback_states(spec_callbacks, out)
                     state: dict[str, Any] = {"epochs_done": done, "history": history}
                     if spec_callbacks:

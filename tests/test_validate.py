@@ -209,3 +209,131 @@ def test_channels_first_on_channels_last_data_gets_a_layout_hint() -> None:
 def test_user_name_colliding_with_an_auto_name_is_explained() -> None:
     d = one({"input_shape": [4], "layers": [{"type": "Dense", "units": 2}, {"type": "Dense", "units": 2, "name": "dense"}]}, "KS212")
     assert "unnamed Dense at layers[0] 'dense'" in d.message and d.path == "/layers/1/name"
+
+
+# --------------------------------------------------------------------------- compile/fit arguments Keras takes
+# (helper 25) Each accepted value is one Keras 3.15 takes; each refused one is a wrong type, or a
+# value Keras fails on (steps_per_execution 0: "range() arg 3 must not be zero"; 2.5: "'float'
+# object cannot be interpreted as an integer") or takes silently as something else
+# (jit_compile "x", verbose 3, LSTM implementation 3 run as 2).
+
+DENSE = {"type": "Dense", "units": 10, "activation": "softmax"}
+FLAT = {"type": "Flatten"}
+
+
+def _with(section: str, field: str, value: object) -> dict:
+    if section == "compile":
+        return spec(FLAT, DENSE, compile={"loss": "sparse_categorical_crossentropy", field: value})
+    if section == "fit":
+        return spec(FLAT, DENSE, compile={"loss": "sparse_categorical_crossentropy"}, fit={field: value})
+    if section == "optimizer":
+        opt = {"type": "SGD", "learning_rate": 0.01, field: value}
+        return spec(FLAT, DENSE, compile={"loss": "sparse_categorical_crossentropy", "optimizer": opt})
+    layer = {"type": section, "units": 4, field: value}
+    return {"input_shape": [5, 3], "layers": [layer]}
+
+
+@pytest.mark.parametrize(
+    ("section", "field", "value", "code"),
+    [
+        ("compile", "run_eagerly", False, None),
+        ("compile", "run_eagerly", True, None),
+        ("compile", "run_eagerly", "yes", "KS203"),
+        ("compile", "run_eagerly", None, "KS203"),
+        ("compile", "jit_compile", False, None),
+        ("compile", "jit_compile", True, None),
+        ("compile", "jit_compile", "auto", None),
+        ("compile", "jit_compile", "x", "KS206"),
+        ("compile", "jit_compile", 1, "KS206"),
+        ("compile", "steps_per_execution", 10, None),
+        ("compile", "steps_per_execution", 1, None),
+        ("compile", "steps_per_execution", 0, "KS205"),
+        ("compile", "steps_per_execution", 2.5, "KS203"),
+        ("compile", "steps_per_execution", "auto", "KS203"),
+        ("compile", "steps_per_execution", True, "KS203"),
+        ("fit", "verbose", 0, None),
+        ("fit", "verbose", 1, None),
+        ("fit", "verbose", 2, None),
+        ("fit", "verbose", "auto", None),
+        ("fit", "verbose", 3, "KS206"),
+        ("fit", "verbose", True, "KS206"),
+        ("fit", "verbose", "2", "KS206"),
+        ("fit", "initial_epoch", 0, None),
+        ("fit", "initial_epoch", 3, None),
+        ("fit", "initial_epoch", -1, "KS205"),
+        ("fit", "initial_epoch", 1.5, "KS203"),
+        ("fit", "validation_freq", 2, None),
+        ("fit", "validation_freq", [1, 3], None),
+        ("fit", "validation_freq", 0, "KS205"),
+        ("fit", "validation_freq", -1, "KS205"),
+        ("fit", "validation_freq", 1.0, "KS205"),
+        ("fit", "validation_freq", [], "KS205"),
+        ("fit", "validation_freq", [0, 2], "KS205"),
+        ("optimizer", "decay", 1e-6, None),
+        ("optimizer", "decay", 0.0, None),
+        ("optimizer", "decay", None, None),
+        ("optimizer", "decay", "x", "KS203"),
+        ("LSTM", "implementation", 1, None),
+        ("LSTM", "implementation", 2, None),
+        ("GRU", "implementation", 2, None),
+        ("LSTM", "implementation", 3, "KS206"),
+        ("GRU", "implementation", True, "KS206"),
+        ("LSTM", "implementation", 2.0, "KS206"),
+        ("SimpleRNN", "implementation", 2, "KS201"),  # Keras: "Unrecognized keyword arguments passed to SimpleRNN"
+    ],
+)
+def test_compile_and_fit_arguments_keras_takes(section: str, field: str, value: object, code: str | None) -> None:
+    found = [d for d in errors(_with(section, field, value)) if d.code.startswith("KS2")]
+    if code is None:
+        assert found == []
+    else:
+        assert [d.code for d in found] == [code], found
+        assert found[0].path.endswith(f"/{field}"), found[0].path
+
+
+def test_keras2_lr_is_refused_with_learning_rate_as_the_hint() -> None:
+    d = one(_with("optimizer", "lr", 0.01), "KS201")  # Keras 3: "Argument(s) not recognized: {'lr': 0.01}"
+    assert d.hint == "did you mean 'learning_rate'? (Keras 3 renamed `lr`)"
+
+
+def test_the_new_arguments_reach_keras() -> None:
+    from kerasspec.layers import LSTM
+    from kerasspec.objects import OPTIMIZERS
+
+    compiled = kerasspec.spec.Compile.model_validate({"loss": "mse", "run_eagerly": True, "steps_per_execution": 4})
+    assert (compiled.run_eagerly, compiled.steps_per_execution, compiled.jit_compile) == (True, 4, "auto")
+    sgd = OPTIMIZERS.parse_object({"type": "SGD", "decay": 1e-6})
+    assert "decay" not in sgd.keras_kwargs()  # Keras 3 drops it with a warning
+    lstm = LSTM.model_validate({"type": "LSTM", "units": 4, "implementation": 1})
+    assert lstm.keras_kwargs()["implementation"] == 1
+
+
+# ---- red-team habits (Keras 2 and Python spellings): one finding each, saying what to write.
+# Keras 3.15 refuses each as written: input_shape=784 "Cannot convert '784' to a shape",
+# batch_input_shape and lr "Unrecognized keyword arguments" / "Argument(s) not recognized",
+# activation="None" "Could not interpret activation function identifier", scale="1./255" a string cast.
+
+
+def test_flow_style_tuples_give_one_finding_each() -> None:
+    text = "input_shape: [28, 28, 1]\nlayers:\n  - {type: Conv2D, filters: 8, kernel_size: (3, 3), strides: (2, 2)}\n  - {type: Flatten}\n"
+    found = [(d.code, d.path, d.line, d.column, d.hint) for d in check(text) if d.severity == "error"]
+    assert found == [
+        ("KS203", "/layers/0/kernel_size", 3, 45, "YAML split `(3, 3)` at its commas, which end an entry in `{...}`: write `kernel_size: [3, 3]`"),
+        ("KS203", "/layers/0/strides", 3, 62, "YAML split `(2, 2)` at its commas, which end an entry in `{...}`: write `strides: [2, 2]`"),
+    ]
+    # A value with a finding of another kind (a name cannot be a list) keeps its hint and its keys.
+    named = "{name: (3, 3), input_shape: [8], layers: [{type: Dense, units: 2}]}\n"
+    assert sorted(d.code for d in check(named) if d.severity == "error") == ["KS201", "KS206"]
+
+
+def test_keras2_habits_get_what_to_write() -> None:
+    hints = {
+        "input_shape: 784\nlayers:\n  - {type: Dense, units: 10}\n": "write a list: [784]",
+        "input_shape: [4]\nlayers:\n  - {type: Dense, units: 3, activation: None}\n": "write null (or leave `activation` out): YAML reads None as the string 'None'",
+        "input_shape: [2]\nlayers:\n  - {type: Rescaling, scale: 1./255}\n": "kerasspec does not evaluate expressions: write 0.00392156862745098",
+        "input_shape: [2]\nlayers:\n  - {type: Rescaling, scale: [1/2, 1]}\n": None,  # in a list: the list's own finding
+        "input_shape: [4]\nlayers:\n  - {type: Dense, units: 1}\ncompile: {optimizer: {type: SGD, lr: 0.01}, loss: mse}\n": "did you mean 'learning_rate'? (Keras 3 renamed `lr`)",
+    }
+    for text, hint in hints.items():
+        (d,) = [d for d in check(text) if d.severity == "error" and d.code.startswith("KS2")]
+        assert d.hint == hint, (text, d.hint)

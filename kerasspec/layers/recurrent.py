@@ -34,6 +34,9 @@ Stricter than Keras, on purpose (see ``STRICTER_THAN_KERAS``):
   model several outputs, which a spec's one output shape, loss and predictions
   cannot describe. The spec refuses it on the layer itself, wherever it is.
 - `dropout`/`recurrent_dropout` outside [0, 1] are refused instead of clipped.
+- LSTM and GRU take Keras 2's ``implementation`` (1 or 2), which Keras 3 still uses
+  without a warning; Keras runs any other value as 2, the spec refuses it. SimpleRNN
+  never takes it (Keras 3: "Unrecognized keyword arguments passed to SimpleRNN").
 """
 
 from typing import Annotated, Any, ClassVar, Literal
@@ -70,6 +73,18 @@ UseCudnn = Annotated[
         }
     ),
 ]
+def _implementation(value: Any) -> int:
+    # Not a Literal[1, 2]: it takes true and 2.0 as 1 and 2.
+    if isinstance(value, int) and not isinstance(value, bool) and value in (1, 2):
+        return value
+    raise PydanticCustomError(
+        "KS206",
+        "must be 1 or 2, got {got}",
+        {"got": describe(value), "hint": "leave it out (2); Keras uses 1 itself where `recurrent_dropout` needs it"},
+    )
+
+
+Implementation = Annotated[int, PlainValidator(_implementation), WithJsonSchema({"enum": [1, 2]})]
 Seed = Annotated[StrictInt | None, Field(description="Seed of the dropout masks; null for a fresh one.")]
 
 _STRICTER = {
@@ -77,6 +92,7 @@ _STRICTER = {
     "refuses and which a spec's one model output cannot describe",
     "dropout": "in [0, 1]: Keras clips other values silently",
     "recurrent_dropout": "in [0, 1]: Keras clips other values silently",
+    "implementation": "1 or 2: Keras runs any other value as 2 silently",
 }
 
 
@@ -195,8 +211,21 @@ class _RNNLayer(_RNN):
 class _CudnnRNN(_RNNLayer):
     """LSTM and GRU: gated, and with `use_cudnn: true` Keras builds them anywhere and runs them only on a GPU."""
 
+    # `implementation` reaches Keras through `**kwargs` (its cell pops it; get_config leaves it
+    # out), so the signature test counts it as spec-only: keras_kwargs passes it on anyway.
+    SPEC_ONLY: ClassVar = frozenset({"implementation"})
     recurrent_activation: Activation | None = Field("sigmoid", description="Activation of the gates.")
     use_cudnn: UseCudnn = "auto"
+    # Keras 3 still uses it (the cell tests `implementation == 1`; any other value runs as 2), it
+    # does not warn, and `recurrent_dropout` forces 1: the spec takes Keras's two modes only.
+    implementation: Implementation = Field(
+        2,
+        description="How the cell computes its gates: 2 in few large matrix products, 1 in many small ones "
+        "(same results, other speed and memory); Keras uses 1 whenever `recurrent_dropout` is set.",
+    )
+
+    def keras_kwargs(self) -> dict[str, Any]:
+        return {**super().keras_kwargs(), "implementation": self.implementation}
 
     def run_problems(self, shape: Shape) -> list[tuple[str, str]]:
         if self.use_cudnn is True:

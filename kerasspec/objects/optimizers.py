@@ -21,6 +21,9 @@ from . import (
 
 class _Optimizer(KerasObject):
     MODULE: ClassVar[str] = "optimizers"
+    #: `decay` is Keras 2's: Keras 3 pops it from `**kwargs`, warns ("Argument `decay` is no
+    #: longer supported and will be ignored.") and drops it, so it is never passed on.
+    SPEC_ONLY: ClassVar[frozenset[str]] = frozenset({"decay"})
 
     learning_rate: LearningRate = doc(0.001, "Step size: a float, or a schedule `{type: ExponentialDecay, ...}`.")
     weight_decay: Number | None = None
@@ -33,6 +36,11 @@ class _Optimizer(KerasObject):
     loss_scale_factor: Number | None = doc(None, "Multiply the loss by this before computing gradients, and divide the gradients by it.")
     gradient_accumulation_steps: StrictInt | None = doc(None, "Accumulate gradients over this many steps (>= 2) before each update.")
     name: str | None = doc(None, "The optimizer's name; Keras names it after its class.")
+    decay: Number | None = doc(
+        None,
+        "Keras 2's per-step decay of the rate, ignored by Keras 3 (it warns): write the rate as "
+        "`{type: InverseTimeDecay, initial_learning_rate: ..., decay_steps: 1, decay_rate: ...}`.",
+    )
 
     @field_validator("clipvalue", "global_clipnorm")
     @classmethod
