@@ -175,8 +175,12 @@ class _Collector:
         self.items.append(Diagnostic(code=code, message=message, path=pointer(path), hint=hint))
 
 
-def _find_input(spec: S.Spec, out: _Collector) -> Shape | None:
-    """The sample shape (no batch axis), reporting conflicts, or None."""
+def _find_input(spec: S.Spec, out: _Collector, *, written: bool = False) -> Shape | None:
+    """The sample shape (no batch axis), reporting conflicts, or None.
+
+    ``written``: the first layer writes an input shape that validation refused (`input_shape:
+    784`): that finding says what to write, so a missing one is not reported as well.
+    """
     layers = spec.layers
     first = layers[0]
     if spec.input_shape is not None:
@@ -208,6 +212,8 @@ def _find_input(spec: S.Spec, out: _Collector) -> Shape | None:
         return first.input_shape
     if first.shape_dim is not None:
         return (first.shape_dim,)
+    if written:
+        return None
     later = next((i for i, layer in enumerate(layers) if i and _has_shape_arg(layer)), None)
     hint = f"add `input_shape: {first.EXAMPLE_INPUT}` at the top of the spec (the shape of one sample, without the batch)"
     if later is not None:
@@ -428,16 +434,19 @@ def _memoized(memo: dict[tuple[int, Shape | None], Any] | None, layer: Layer, sh
     return hit[1]
 
 
-def analyse_shapes(spec: S.Spec, *, memo: dict[tuple[int, Shape | None], Any] | None = None) -> ShapeAnalysis:
+def analyse_shapes(
+    spec: S.Spec, *, memo: dict[tuple[int, Shape | None], Any] | None = None, input_written: bool = False
+) -> ShapeAnalysis:
     """Infer every layer's output shape and parameters, as Keras would build the model.
 
     Reports input-shape problems (KS301, KS211, KS213), duplicate names (KS212),
     shape errors (KS302-KS309). Inference stops at the first layer Keras would
     refuse; later layers still get their input-independent argument checks.
     ``memo`` (any dict, kept by the caller) reuses each layer's results across calls.
+    ``input_written``: the first layer's input shape was written but refused by validation.
     """
     out = _Collector()
-    sample = _find_input(spec, out)
+    sample = _find_input(spec, out, written=input_written)
     _check_layer_fields(spec, out)
     batch = spec.layers[0].batch if isinstance(spec.layers[0], Input) else None
     if _too_deep(spec, out):  # counted, not written out: `times: 10000` twice nested is 10^8 layers

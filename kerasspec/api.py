@@ -87,6 +87,10 @@ def _looks_like_path(text: str) -> bool:
         return False
 
 
+#: The first layer's fields that give the model's input shape.
+_INPUT_FIELDS = frozenset({"input_shape", "input_dim", "batch_input_shape", "shape", "batch_shape"})
+
+
 def run(source: Source, options: Options = Options()) -> Result:
     """Load, validate and analyse; collect every diagnostic with its position."""
     doc = read(source, limits=options.limits)
@@ -105,7 +109,10 @@ def run(source: Source, options: Options = Options()) -> Result:
     result.spec = spec if validated.valid else None
     found: list[Diagnostic] = []
     if validated.layers_valid:
-        result.shapes = analyse_shapes(spec)
+        # An input shape the first layer writes but validation refused (`input_shape: 784`) is
+        # reported there; the analysis does not also call it missing (KS301).
+        refused = validated.degraded.get(("layers", 0), frozenset())
+        result.shapes = analyse_shapes(spec, input_written=bool(refused & _INPUT_FIELDS))
         found += result.shapes.diagnostics
         if not validated.compile_valid:
             spec = spec.model_copy(update={"compile": None})

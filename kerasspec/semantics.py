@@ -298,7 +298,7 @@ def _size(n: float) -> str:
 
 def _input_field(layer: Layer) -> str:
     if isinstance(layer, Input):
-        return "shape"
+        return layer.shape_field  # `shape`, or an older spelling the spec used (`batch_shape`...)
     return "input_dim" if layer.shape_dim is not None else "input_shape"
 
 

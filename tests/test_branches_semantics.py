@@ -199,6 +199,8 @@ ROWS: list[tuple[str, dict[str, Any], Options, Found, tuple[str, ...]]] = [
     ("KS310 missing file", doc(REG, [8], "mse", {"dataset": "no/such/file.npz", "task": "regression"}), Options(), {("KS310", W, "/data/dataset")}, ("the data cannot be checked", "`train` needs the file")),
     # ---- KS305: the input against one sample of the data
     ("KS305 images: an image shape", doc([FLAT, dense(10, "softmax")], [32, 32, 3], "sparse_categorical_crossentropy", MNIST), Options(), {("KS305", E, "/input_shape")}, ("input shape [32, 32, 3] does not fit mnist's 28x28 grayscale images", "use [28, 28, 1] for convolutions")),
+    ("KS305 at an Input layer's batch_shape", doc([{"type": "Input", "batch_shape": [None, 10]}, dense(10, "softmax")], None, "sparse_categorical_crossentropy", MNIST), Options(), {("KS305", E, "/layers/0/batch_shape")}, ("input shape [10] does not fit",)),
+    ("KS305 at an InputLayer's input_shape", doc([{"type": "InputLayer", "input_shape": [10]}, dense(10, "softmax")], None, "sparse_categorical_crossentropy", MNIST), Options(), {("KS305", E, "/layers/0/input_shape")}, ()),
     ("KS305 images: flat pixels", doc([dense(10, "softmax")], [784], "sparse_categorical_crossentropy", MNIST), Options(), set(), ()),
     ("KS305 images: one channel", doc([FLAT, dense(10, "softmax")], [28, 28, 1], "sparse_categorical_crossentropy", {"dataset": "fashion_mnist"}), Options(), set(), ()),
     ("KS305 images: any size fits", doc([{"type": "GlobalAveragePooling1D"}, dense(10, "softmax")], [None, 28], "sparse_categorical_crossentropy", MNIST), Options(), set(), ()),

@@ -337,3 +337,17 @@ def test_keras2_habits_get_what_to_write() -> None:
     for text, hint in hints.items():
         (d,) = [d for d in check(text) if d.severity == "error" and d.code.startswith("KS2")]
         assert d.hint == hint, (text, d.hint)
+
+
+@pytest.mark.parametrize(
+    ("first", "finding"),
+    [
+        ({"type": "Dense", "units": 2, "input_shape": 784}, ("KS203", "/layers/0/input_shape")),
+        ({"type": "LSTM", "units": 2, "batch_input_shape": [32, 10, 1]}, ("KS201", "/layers/0/batch_input_shape")),
+    ],
+)
+def test_a_refused_input_shape_is_not_also_called_missing(first: dict, finding: tuple[str, str]) -> None:
+    # The finding at the written shape says what to write; KS301 (no input shape) would only
+    # repeat it, with a shape for another model.
+    doc = {"layers": [first, {"type": "Dense", "units": 1}]}
+    assert [(d.code, d.path) for d in check(doc) if d.code in ("KS201", "KS203", "KS301")] == [finding]
