@@ -134,7 +134,14 @@ def start_training(tmp: Path, run_dir: Path, data: Path, epochs: int) -> subproc
     return subprocess.Popen(
         [sys.executable, "-m", "kerasspec", "train", *args],
         cwd=tmp, env=env(tmp), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # As from a terminal: a suite started in the background (`make test &` in a script)
+        # ignores SIGINT, and a child would inherit that and never see the Ctrl-C.
+        preexec_fn=_sigint_default,
     )  # fmt: skip
+
+
+def _sigint_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 # --------------------------------------------------------------------------- every example
