@@ -131,11 +131,23 @@ def _definitions() -> dict[str, Any]:
         {t: cls for cls in layers for t in cls.TYPES},
     )
     for family in families:
+        # The other names Keras's deserializer reads for a class (`{type: l2}`, `{type: adam}`):
+        # check accepts them, so an editor must not flag them.
+        aliases = {alias: family.types[t] for alias, t in family.object_types.items()}
+        for alias, cls in aliases.items():
+            _allow_type(defs[cls.__name__], alias)
         defs[_family_def(family.module)] = union(
             f"A {family.what} object: `type` names its Keras class; the other fields are its constructor arguments.",
-            family.types,
+            {**family.types, **aliases},
         )
     return defs
+
+
+def _allow_type(definition: dict[str, Any], alias: str) -> None:
+    """Let a class's ``type`` property take one more spelling."""
+    prop = definition["properties"]["type"]
+    allowed = [prop.pop("const")] if "const" in prop else prop.pop("enum")
+    prop["enum"] = [*allowed, alias]
 
 
 def _family_def(module: str) -> str:

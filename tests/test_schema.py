@@ -125,3 +125,23 @@ def test_layer_kinds_all_in_schema() -> None:
     schema_types = {t for c in KL.all_classes() for t in c.TYPES}
     text = json.dumps(json_schema())
     assert all(f'"{t}"' in text for t in schema_types)
+
+
+def test_object_types_keras_deserializes_agree_with_check() -> None:
+    # `{type: l2}`, `{type: max_norm}`, `{type: he_normal}`, `{type: adam}`: check accepts the
+    # names Keras's deserializers read, so an editor using the schema must not flag them.
+    from kerasspec.objects import ALL_FAMILIES
+
+    dense = {"type": "Dense", "units": 2}
+    docs = [
+        {"input_shape": [4], "layers": [{**dense, "kernel_regularizer": {"type": "l2", "l2": 1e-4}}]},
+        {"input_shape": [4], "layers": [{**dense, "kernel_constraint": {"type": "max_norm", "max_value": 3}}]},
+        {"input_shape": [4], "layers": [{**dense, "kernel_initializer": {"type": "he_normal", "seed": 1}}]},
+        {"input_shape": [4], "layers": [dense], "compile": {"optimizer": {"type": "adam", "learning_rate": 0.01}, "loss": "mse"}},
+    ]
+    for data in docs:
+        assert pydantic_accepts(data) and schema_accepts(data), json.dumps(data)
+    # And a name Keras refuses is refused by both (`l1_l2`: Keras's table has `l1l2`).
+    bad = {"input_shape": [4], "layers": [{**dense, "kernel_regularizer": {"type": "l1_l2", "l1": 0.1}}]}
+    assert not pydantic_accepts(bad) and not schema_accepts(bad)
+    assert ALL_FAMILIES["regularizers"].object_types["l2"] == "L2"
