@@ -193,17 +193,6 @@ class Repeat(Layer):
     def output_shape(self, shape: Shape) -> Shape:  # pragma: no cover - expanded before analysis
         raise AssertionError("Repeat is expanded before analysis")
 
-    def inner_inputs(self, shape: Shape) -> list[tuple[Layer, Path, Shape]]:
-        written = self.written_out()
-        return [(layer, path, given) for (layer, given, _), (_, path, _) in zip(self.fold(shape), written, strict=True)]
-
-    def intermediate_size(self, shape: Shape) -> int:
-        # Each layer's output but the last (the block's own, counted by the caller), and what
-        # each layer keeps besides: the block's layers train as the model's would.
-        folded = list(self.fold(shape))
-        kept = sum(math.prod(filter(None, out[1:])) for _, _, out in folded[:-1])
-        return kept + sum(layer.intermediate_size(given) for layer, given, _ in folded)
-
     def output_activation(self) -> str | None:
         return _last_activation(list(self.layers))
 
