@@ -405,7 +405,7 @@ def _last_step_only(inputs: list[tuple[Layer, Shape]], infos: list[LayerInfo]) -
     for (layer, given), info in zip(reversed(inputs), reversed(infos), strict=True):
         inner = layer.get("layer") if layer.kind == "Bidirectional" else layer
         if isinstance(inner, Layer) and inner.get("return_sequences") is False:
-            where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in info.path).lstrip(".")
+            where = _where(info.path)
             return f"{where} ({layer.kind})" if inner is layer else f"the {inner.kind} inside {where} ({layer.kind})"
         if info.output_shape != given:
             return None
